@@ -224,3 +224,17 @@ export function parsesOrUserError(fn: () => unknown): 'ok' | 'error' {
     throw e;
   }
 }
+
+/** Byte equality without vitest's slow element-by-element diff (for megabyte arrays). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Chunks with data as hex strings: cheap to compare and readable in a failure diff. */
+export function hexChunks(chunks: { addr: number; data: Uint8Array }[]): { addr: number; hex: string }[] {
+  return chunks.map((c) => ({ addr: c.addr, hex: Array.from(c.data, (b) => HEX2[b]).join('') }));
+}
