@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds the bare-metal guest programs into guests/prebuilt/*.elf, byte for byte reproducibly
+# (fixed flags and link order, no build id, no timestamps, source paths relative to the repo).
+# Then, as a check whose outputs are not kept, builds the unprivileged ISA tests and the
+# benchmark as Linux o32 user programs and runs them under qemu-mipsel (reference behaviour),
+# and builds the benchmark for the host to confirm its expected checksum.
+#   bash guests/build.sh            build + checks (checks skipped with a message if a tool is missing)
+#   bash guests/build.sh --no-check build only
+set -euo pipefail
+shopt -s inherit_errexit
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CROSS=${CROSS:-mipsel-linux-gnu-}
+CC=${CROSS}gcc
+CHECK=1
+[ "${1:-}" = "--no-check" ] && CHECK=0
+
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "guests/build.sh: $CC not found (Debian package gcc-mipsel-linux-gnu)" >&2
+	exit 2
+fi
+
+OUT=guests/prebuilt
+WORK=$(mktemp -d)
+[ -n "${KEEP_WORK:-}" ] && echo "work dir: $WORK" || trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$OUT"
+
+BASE=(-EL -march=mips32r2 -mno-abicalls -fno-pic -G0 -nostdlib -ffreestanding -O2
+	-std=gnu11 -Wall -Wextra -Werror -fno-common -fno-builtin-printf
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-unwind-tables
+	-ffile-prefix-map="$ROOT"=. -Iguests/rt -Iguests/isa)
+SOFT=(-msoft-float)
+FPU=(-mhard-float -mfp64 -DRT_FPU)
+FPU_TEST=(-mhard-float -mfp64)	# the FPU test enables CU1/FR itself
+ISA_GROUPS="integer"
+QEMU_GROUPS="integer"		# the unprivileged groups, also run under qemu-mipsel
+QEMU_CPUS="24Kf 74Kf"		# MIPS32r2 reference models with a 64-bit FPU and legacy NaNs
+LDBARE=(-static -no-pie -T guests/rt/bare.ld -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,norelro)
+LDLINUX=(-static -no-pie -e __start -Wl,--build-id=none -Wl,-z,norelro)
+
+# cc OBJDIR FLAGS... -- SOURCES...: compiles each source into OBJDIR, prints the objects in order.
+cc() {
+	local dir=$1; shift
+	local flags=()
+	while [ "$1" != "--" ]; do flags+=("$1"); shift; done
+	shift
+	mkdir -p "$dir"
+	local src obj objs=()
+	for src in "$@"; do
+		obj=$dir/$(echo "$src" | tr '/' '_').o
+		"$CC" "${BASE[@]}" "${flags[@]}" -c "$src" -o "$obj"
+		objs+=("$obj")
+	done
+	echo "${objs[@]}"
+}
+
+RT_COMMON=(guests/rt/libc.c guests/rt/divdi.c)
+RT_BARE=(guests/rt/start.S guests/rt/vectors.S guests/rt/bare.c "${RT_COMMON[@]}")
+RT_LINUX=(guests/rt/linux.S guests/rt/linux.c "${RT_COMMON[@]}")
+
+# link_bare NAME FLOATFLAGS-ARRAY-NAME SOURCES...
+link_bare() {
+	local name=$1 fl=$2; shift 2
+	local -n f=$fl
+	local objs
+	objs=$(cc "$WORK/bare-$name" "${f[@]}" -DTV_BARE=1 -- "${RT_BARE[@]}" "$@")
+	# shellcheck disable=SC2086
+	"$CC" "${BASE[@]}" "${f[@]}" "${LDBARE[@]}" -o "$OUT/$name.elf" $objs
+}
+
+link_linux() {
+	local name=$1 fl=$2; shift 2
+	local -n f=$fl
+	local objs
+	objs=$(cc "$WORK/linux-$name" "${f[@]}" -DTV_LINUX=1 -- "${RT_LINUX[@]}" "$@")
+	# shellcheck disable=SC2086
+	"$CC" "${BASE[@]}" "${f[@]}" "${LDLINUX[@]}" -o "$WORK/$name.linux" $objs
+}
+
+link_bare hello SOFT guests/hello/hello.c
+for g in $ISA_GROUPS; do
+	fl=SOFT
+	[ "$g" = fpu ] && fl=FPU_TEST
+	link_bare "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S"
+done
+
+echo "guests/build.sh: built $(ls "$OUT"/*.elf | wc -l) programs in $OUT"
+[ $CHECK = 1 ] || exit 0
+
+# ---- checks (nothing below writes into the tree) ----
+status=0
+# run_qemu NAME CPU: runs a Linux build, requires a DONE line with fail=0 and no FAIL line.
+run_qemu() {
+	local name=$1 cpu=$2 log=$WORK/$1.$2.log
+	local rc=0
+	qemu-mipsel -cpu "$cpu" "$WORK/$name.linux" >"$log" 2>&1 || rc=$?
+	if [ $rc != 0 ] || grep -q '^FAIL' "$log" || ! grep -q '^DONE .* fail=0$' "$log"; then
+		echo "guests/build.sh: qemu-mipsel -cpu $cpu $name failed (exit status $rc):" >&2
+		grep -v '^ok ' "$log" >&2
+		status=1
+		return
+	fi
+	echo "qemu-mipsel -cpu $cpu $name: $(grep '^DONE' "$log")"
+}
+if command -v qemu-mipsel >/dev/null 2>&1; then
+	for g in $QEMU_GROUPS; do
+		fl=SOFT
+		[ "$g" = fpu ] && fl=FPU_TEST
+		link_linux "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S"
+		for cpu in $QEMU_CPUS; do run_qemu "isa-$g" "$cpu"; done
+	done
+else
+	echo "guests/build.sh: qemu-mipsel not found: skipping the reference check of the ISA tests" >&2
+fi
+exit $status

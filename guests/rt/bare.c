@@ -1,0 +1,49 @@
+/*
+ * Bare-metal platform part of the runtime: the UART4 console (pic32mz-ef.md §7) and the C side
+ * of the exception vectors (rt/vectors.S).
+ */
+#include "rt.h"
+
+#define U4_BASE   0xBF822600u
+#define U4MODE    (*(volatile u32 *)(U4_BASE + 0x00))
+#define U4STA     (*(volatile u32 *)(U4_BASE + 0x10))
+#define U4TXREG   (*(volatile u32 *)(U4_BASE + 0x20))
+#define U4BRG     (*(volatile u32 *)(U4_BASE + 0x40))
+#define MODE_ON   (1u << 15)
+#define STA_URXEN (1u << 12)
+#define STA_UTXEN (1u << 10)
+#define STA_UTXBF (1u << 9)
+#define BRG_115200_AT_100MHZ 53 /* BRGH=0: 100 MHz / (16 * 54) = 115741 baud */
+
+static int console_ready;
+
+static void console_init(void)
+{
+	U4BRG = BRG_115200_AT_100MHZ;
+	U4MODE = MODE_ON;
+	U4STA = STA_UTXEN | STA_URXEN;
+	console_ready = 1;
+}
+
+void rt_putc(int c)
+{
+	if (!console_ready)
+		console_init();
+	while (U4STA & STA_UTXBF)
+		;
+	U4TXREG = (u32)(u8)c;
+}
+
+rt_exc_hook_t rt_exc_hook;
+
+/* Called by rt/vectors.S with the frame it built; returns to let the frame be restored. */
+void rt_exception(struct rt_frame *f)
+{
+	if (rt_exc_hook) {
+		rt_exc_hook(f, f->cause, f->epc, f->badvaddr);
+		return;
+	}
+	rt_printf("EXCEPTION vector=0x%03x cause=0x%08x epc=0x%08x badvaddr=0x%08x\n",
+		  f->vector, f->cause, f->epc, f->badvaddr);
+	rt_exit(1);
+}
