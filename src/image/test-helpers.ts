@@ -238,3 +238,19 @@ const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0
 export function hexChunks(chunks: { addr: number; data: Uint8Array }[]): { addr: number; hex: string }[] {
   return chunks.map((c) => ({ addr: c.addr, hex: Array.from(c.data, (b) => HEX2[b]).join('') }));
 }
+
+/**
+ * Recomputes the checksum of every line that looks like a record (`S`/`:` then hex), so fuzzed
+ * files get past the checksum and reach the semantic checks behind it.
+ */
+export function fixChecksums(text: string, kind: 'srec' | 'ihex'): string {
+  return text.split('\n').map((line) => {
+    const from = kind === 'srec' ? 2 : 1;
+    const body = line.replace(/\r$/, '');
+    if (body.length < from + 4 || !/^[0-9A-Fa-f]+$/.test(body.slice(from)) || (body.length - from) % 2) return line;
+    let sum = 0;
+    for (let p = from; p < body.length - 2; p += 2) sum += parseInt(body.slice(p, p + 2), 16);
+    const ck = (kind === 'srec' ? ~sum : -sum) & 0xff;
+    return body.slice(0, -2) + HEX2[ck]!.toUpperCase() + line.slice(body.length);
+  }).join('\n');
+}
