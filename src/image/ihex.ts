@@ -37,10 +37,11 @@ export function parseIhex(text: string, file: string): LoadImage {
   let entryLine = 0;
   let endLine = 0;
   const lines = textLines(text);
-  for (const { text: s, line } of lines) {
+  for (const tl of lines) {
+    const { text: s, line } = tl;
     if (endLine) fail(`record after the end-of-file record on line ${endLine} (the file should end there)`, file, line);
     if (s[0] !== ':') fail(`bad start character ${JSON.stringify(s[0])}: an Intel HEX line starts with ':'`, file, line);
-    const n = decodeHex(s, 1, scratch, file, line);
+    const n = decodeHex(s, 1, scratch, file, tl);
     const b = scratch.buf;
     if (n < 5) fail(`record too short (${n} bytes; length, address, type and checksum take 5)`, file, line);
     const len = b[0]!;

@@ -37,11 +37,13 @@ for (let b = 0; b < 256; b++) {
   HEX_CODES[2 * b + 1] = '0123456789ABCDEF'.charCodeAt(b & 15);
 }
 
-/** One non-blank line, trailing whitespace (including the CR of CRLF) removed. */
+/** One non-blank line with surrounding whitespace (including the CR of CRLF) removed. */
 export interface TextLine {
   text: string;
   /** 1-based. */
   line: number;
+  /** Characters removed from the start, so error columns match the file. */
+  indent: number;
 }
 
 /** The non-blank lines of `text`; a leading byte-order mark is dropped. */
@@ -49,10 +51,9 @@ export function textLines(text: string): TextLine[] {
   const raw = text.split('\n');
   const out: TextLine[] = [];
   for (let i = 0; i < raw.length; i++) {
-    let s = raw[i]!;
-    if (i === 0 && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-    s = s.trimEnd();
-    if (s !== '') out.push({ text: s, line: i + 1 });
+    const r = raw[i]!;
+    const s = r.trim();
+    if (s !== '') out.push({ text: s, line: i + 1, indent: r.indexOf(s[0]!) });
   }
   return out;
 }
@@ -64,11 +65,11 @@ export function lastLine(lines: TextLine[]): number {
 
 /**
  * Decodes s[from..] as pairs of hex digits into `into.buf` (grown when needed) and returns the
- * byte count; bad digits and odd length are UserErrors at `line`.
+ * byte count; bad digits and odd length are UserErrors at `line` (columns count from its start).
  */
-export function decodeHex(s: string, from: number, into: HexScratch, file: string, line: number): number {
+export function decodeHex(s: string, from: number, into: HexScratch, file: string, line: TextLine): number {
   const digits = s.length - from;
-  if (digits % 2 !== 0) throw new UserError(`odd number of hex digits (${digits}) after the start of the record`, file, line);
+  if (digits % 2 !== 0) throw new UserError(`odd number of hex digits (${digits}) after the start of the record`, file, line.line);
   const n = digits / 2;
   if (n > into.buf.length) into.buf = new Uint8Array(n);
   const out = into.buf;
@@ -77,7 +78,7 @@ export function decodeHex(s: string, from: number, into: HexScratch, file: strin
     const hi = c0 < 128 ? NIBBLE[c0]! : -1, lo = c1 < 128 ? NIBBLE[c1]! : -1;
     if (hi < 0 || lo < 0) {
       const at = hi < 0 ? p : p + 1;
-      throw new UserError(`invalid hex character ${JSON.stringify(s[at])} at column ${at + 1}`, file, line);
+      throw new UserError(`invalid hex character ${JSON.stringify(s[at])} at column ${line.indent + at + 1}`, file, line.line);
     }
     out[i] = (hi << 4) | lo;
   }

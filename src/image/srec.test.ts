@@ -69,8 +69,8 @@ describe('parseSrec', () => {
     expect(parseSrec(S3_4, 'a')).toEqual({ entry: null, chunks: [{ addr: 0x9d000000, data: Uint8Array.of(1, 2, 3, 4) }] });
   });
 
-  it('accepts CRLF, blank lines, lowercase hex, trailing spaces and a BOM', () => {
-    const text = `\ufeff${S0_HDR}\r\n\r\n${S3_4.toLowerCase()}  \r\n\n${S7_9D}\r\n\n`;
+  it('accepts CRLF, blank lines, lowercase hex, surrounding spaces and a BOM', () => {
+    const text = `\ufeff${S0_HDR}\r\n\r\n ${S3_4.toLowerCase()}  \r\n\n${S7_9D}\r\n\n`;
     const img = parseSrec(text, 'a.srec');
     expect(img.entry).toBe(0x9d000000);
     expect(plain(img.chunks)).toEqual([{ addr: 0x9d000000, data: [1, 2, 3, 4] }]);
@@ -94,6 +94,7 @@ describe('parseSrec errors carry file and line', () => {
     ['colon line', `${S0_HDR}\n\n:00000001FF`, 3, /bad start character ":"/],
     ['odd hex', `${S0_HDR}\n${S3_4}0`, 2, /odd number of hex digits \(21\)/],
     ['invalid hex', S3_4.replace('0102', '01G2'), 1, /invalid hex character "G" at column 15/],
+    ['indented invalid hex', `\n\t ${S3_4.replace('0102', '01G2')}`, 2, /invalid hex character "G" at column 17/],
     ['length mismatch', 'S30A9D000000010203044F', 1, /length field says 10 bytes follow, but the record has 9/],
     ['too short', 'S10200FD', 1, /length 2 is too short for an S1 record \(2 address bytes \+ checksum\)/],
     ['no length', 'S1', 1, /no length field/],

@@ -38,13 +38,14 @@ export function parseSrec(text: string, file: string): LoadImage {
   let header: string | undefined;
   let entry: number | null = null;
   let endLine = 0;
-  for (const { text: s, line } of textLines(text)) {
+  for (const tl of textLines(text)) {
+    const { text: s, line } = tl;
     if (endLine) fail(`record after the termination record on line ${endLine} (the file should end there)`, file, line);
     if (s[0] !== 'S' && s[0] !== 's') fail(`bad start character ${JSON.stringify(s[0])}: an S-record line starts with 'S'`, file, line);
     const type = s.charCodeAt(1) - 48;
     const addrLen = ADDR_BYTES[type];
     if (addrLen === undefined) return fail(`unknown record type ${JSON.stringify(s.slice(0, 2))} (expected S0-S3, S5-S9)`, file, line);
-    const n = decodeHex(s, 2, scratch, file, line);
+    const n = decodeHex(s, 2, scratch, file, tl);
     const bytes = scratch.buf;
     if (n === 0) fail(`S${type} record has no length field`, file, line);
     const count = bytes[0]!;
