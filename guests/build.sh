@@ -32,8 +32,8 @@ BASE=(-EL -march=mips32r2 -mno-abicalls -fno-pic -G0 -nostdlib -ffreestanding -O
 SOFT=(-msoft-float)
 FPU=(-mhard-float -mfp64 -DRT_FPU)
 FPU_TEST=(-mhard-float -mfp64)	# the FPU test enables CU1/FR itself
-ISA_GROUPS="integer branch loadstore muldiv"
-QEMU_GROUPS="integer branch loadstore muldiv"		# the unprivileged groups, also run under qemu-mipsel
+ISA_GROUPS="integer branch loadstore muldiv fpu"
+QEMU_GROUPS="integer branch loadstore muldiv fpu"		# the unprivileged groups, also run under qemu-mipsel
 QEMU_CPUS="24Kf 74Kf"		# MIPS32r2 reference models with a 64-bit FPU and legacy NaNs
 LDBARE=(-static -no-pie -T guests/rt/bare.ld -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,norelro)
 LDLINUX=(-static -no-pie -e __start -Wl,--build-id=none -Wl,-z,norelro)

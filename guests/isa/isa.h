@@ -106,6 +106,23 @@ isa_main:
 	nop
 .endm
 
+/* ... when the 64-bit value \hireg:\loreg equals \wanthi:\wantlo. */
+.macro	CHECK64 name, hireg, loreg, wanthi, wantlo
+	.pushsection .rodata
+.Lname\@:
+	.asciz	"\name"
+	.align	2
+.Lwant\@:
+	.word	\wanthi, \wantlo
+	.popsection
+	move	$a1, \hireg
+	move	$a2, \loreg
+	la	$a3, .Lwant\@
+	la	$a0, .Lname\@
+	jal	t_check_d
+	nop
+.endm
+
 /* ... when the word at \sym equals \want. */
 .macro	CHECKM name, sym, want
 	la	$t0, \sym
@@ -147,6 +164,7 @@ isa_main:
 #include "rt.h"
 
 void t_check(const char *name, u32 got, u32 want);
+void t_check_d(const char *name, u32 gothi, u32 gotlo, const u32 *want);
 #define T_CHECK(name, got, want) t_check(name, (u32)(got), (u32)(want))
 
 #ifdef TV_BARE

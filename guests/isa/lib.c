@@ -22,6 +22,21 @@ void t_check(const char *name, u32 got, u32 want)
 	}
 }
 
+/* 64-bit case: want points at {high word, low word}; a failure shows the first differing word. */
+void t_check_d(const char *name, u32 gothi, u32 gotlo, const u32 *want)
+{
+	if (gothi == want[0] && gotlo == want[1]) {
+		pass++;
+		rt_printf("ok %s.%s\n", t_group, name);
+	} else if (gothi != want[0]) {
+		fail++;
+		rt_printf("FAIL %s.%s got=0x%08x want=0x%08x (high word)\n", t_group, name, gothi, want[0]);
+	} else {
+		fail++;
+		rt_printf("FAIL %s.%s got=0x%08x want=0x%08x (low word)\n", t_group, name, gotlo, want[1]);
+	}
+}
+
 #ifdef TV_BARE
 volatile u32 t_exc_count, t_exc_cause, t_exc_epc, t_exc_badvaddr, t_exc_badinstr;
 volatile u32 t_exc_status, t_exc_vector;
