@@ -45,4 +45,8 @@ export default tseslint.config(
     },
   },
   ...layers.map(layerRule),
+  {
+    files: ['bin/**/*.js', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

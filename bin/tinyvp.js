@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package needs no build step.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/cli/main.ts');
+// Runs the CLI from the esbuild bundle in dist/, rebuilt first when the sources are newer.
+import { ensureBuilt } from '../scripts/build.mjs';
+const { main } = await import(await ensureBuilt('tinyvp'));
 process.exitCode = await main(process.argv.slice(2));

@@ -13,6 +13,7 @@ interface CommandEntry {
 
 /** Subcommands; each module is loaded only when used, so `tinyvp run` starts fast. */
 const COMMANDS: Record<string, CommandEntry> = {
+  run: { summary: 'boot an image (S-record, Intel HEX or ELF) on the virtual machine', load: async () => (await import('./run.ts')).runCommand },
 };
 
 function usage(): string {

@@ -1,0 +1,143 @@
+/**
+ * `tinyvp run <image|elf>`: boots firmware on the virtual machine, console on stdout, stdin
+ * into the console UART. `--for` bounds virtual time; `--until` stops on console text.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDuration, CPU_HZ } from '../sim/clock.ts';
+import { UserError } from '../sim/errors.ts';
+import { loadFirmware } from '../image/load.ts';
+import { Machine } from '../machine/machine.ts';
+import { parseInputScript } from '../machine/input-script.ts';
+import { flag, helpText, opt, parseArgs, parseNumber, type OptionSpec } from './args.ts';
+
+const SPECS: OptionSpec[] = [
+  { name: 'entry', value: true, help: 'start address (default: ELF/S-record entry, else the reset vector)' },
+  { name: 'for', value: true, help: 'virtual time to run, e.g. 5s, 200ms (default: until stopped)' },
+  { name: 'until', value: true, help: 'exit 0 as soon as the console shows this text (1 if --for passes first)' },
+  { name: 'input', value: true, help: "console input at virtual times, e.g. '@1s:\\x051=;@2s:\\x050'" },
+  { name: 'realtime', help: 'pace virtual time to the wall clock' },
+  { name: 'stats', help: 'print run statistics as one JSON object on stderr at exit' },
+];
+const USAGE = 'tinyvp run <image.srec|image.hex|program.elf> [options]';
+
+/** Wall-clock time between yields to the host event loop (stdin, signals). */
+const YIELD_MS = 20;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText(USAGE, SPECS));
+    return 0;
+  }
+  const p = parseArgs('run', argv, SPECS);
+  if (p.positional.length !== 1) throw new UserError(`run: expected one image file (usage: ${USAGE})`);
+  const file = p.positional[0]!;
+  const img = loadFirmware(readImage(file), file);
+  const entryText = opt(p, 'entry');
+  const entry = entryText !== undefined ? parseNumber(entryText, '--entry') : img.entry;
+  const forText = opt(p, 'for');
+  const limit = forText === undefined ? Infinity : parseDuration(forText);
+  if (limit === null) throw new UserError(`run: bad --for '${forText}' (use e.g. 5s, 250ms, 1000us)`);
+  const until = opt(p, 'until') ?? null;
+  const inputText = opt(p, 'input');
+
+  const m = new Machine({ until, keepConsole: false });
+  m.load(img, file);
+  m.boot(entry);
+  if (inputText !== undefined) m.scheduleInput(parseInputScript(inputText));
+
+  let out = '';
+  m.console.onText = (s) => {
+    out += s;
+  };
+  const flush = (): void => {
+    if (out.length > 0) {
+      process.stdout.write(out, 'latin1');
+      out = '';
+    }
+  };
+  const stdin = attachStdin(m);
+  let stopped = false;
+  const onSignal = (): void => {
+    stopped = true;
+  };
+  process.on('SIGINT', onSignal);
+  stdin.onInterrupt = onSignal;
+
+  const t0 = performance.now();
+  const realtime = flag(p, 'realtime');
+  let reason: string = 'time';
+  try {
+    while (!stopped) {
+      const remaining = limit - m.clock.now;
+      if (remaining <= 0) { reason = 'time'; break; }
+      const sliceStart = performance.now();
+      let r: string = 'time';
+      // Run in bounded wall-time chunks so input and signals are served.
+      while (performance.now() - sliceStart < YIELD_MS && m.clock.now < limit) {
+        r = m.run(Math.min(limit - m.clock.now, realtime ? CPU_HZ / 1000 : 20 * CPU_HZ / 1000));
+        if (r !== 'time') break;
+        if (realtime) break;
+      }
+      flush();
+      if (r === 'until') { reason = 'until'; break; }
+      if (realtime) {
+        const ahead = (m.clock.now / CPU_HZ) * 1000 - (performance.now() - t0);
+        if (ahead > 1) await sleep(Math.min(ahead, 50));
+        else await yieldToHost();
+      } else await yieldToHost();
+    }
+  } finally {
+    flush();
+    stdin.detach();
+    process.off('SIGINT', onSignal);
+  }
+  if (flag(p, 'stats')) process.stderr.write(JSON.stringify(m.stats(performance.now() - t0)) + '\n');
+  if (until !== null) return reason === 'until' ? 0 : 1;
+  return 0;
+}
+
+function readImage(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`, file);
+  }
+}
+
+interface StdinLink {
+  onInterrupt: () => void;
+  detach(): void;
+}
+
+/** Console input: raw keyboard on a terminal (Ctrl-C quits), otherwise the piped bytes. */
+function attachStdin(m: Machine): StdinLink {
+  const link: StdinLink = { onInterrupt: () => {}, detach: () => {} };
+  const stdin = process.stdin;
+  if (stdin.isTTY !== true && (process.env['CI'] !== undefined || stdin.readableEnded)) return link;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  const onData = (buf: Buffer): void => {
+    for (const b of buf) {
+      if (raw && b === 3) { link.onInterrupt(); return; }
+      m.type([b]);
+    }
+  };
+  stdin.on('data', onData);
+  stdin.on('error', () => {});
+  stdin.resume();
+  link.detach = () => {
+    stdin.off('data', onData);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+  };
+  return link;
+}
+
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
