@@ -119,6 +119,11 @@ export class Cpu implements IrqSink {
   kernel = true;
 
   rootHandler: RootHandler | null = null;
+  /**
+   * Debug hook called before every instruction (traces, breakpoints, single-step). While it is
+   * set the core runs one instruction per inner-loop entry; returning true halts before `pc`.
+   */
+  stepHook: ((cpu: Cpu) => boolean) | null = null;
   eic: EicPort | null;
   /** Hardware interrupt lines IP7..IP2 as a bit mask (bit 2..7) when no EIC is attached. */
   private ipLines = 0;
@@ -226,7 +231,8 @@ export class Cpu implements IrqSink {
         continue;
       }
       this.runStart = clk.now;
-      const n = this.exec(Math.max(1, limit - clk.now));
+      if (this.stepHook !== null && this.stepHook(this)) { this.halted = true; break; }
+      const n = this.exec(this.stepHook !== null ? 1 : Math.max(1, limit - clk.now));
       clk.now = this.runStart + n;
       this.instret += n;
     }
