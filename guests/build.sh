@@ -32,7 +32,8 @@ BASE=(-EL -march=mips32r2 -mno-abicalls -fno-pic -G0 -nostdlib -ffreestanding -O
 SOFT=(-msoft-float)
 FPU=(-mhard-float -mfp64 -DRT_FPU)
 FPU_TEST=(-mhard-float -mfp64)	# the FPU test enables CU1/FR itself
-ISA_GROUPS="integer branch loadstore muldiv fpu"
+ISA_GROUPS="integer branch loadstore muldiv fpu cp0 tlb eic"
+PRIV_GROUPS="cp0 tlb eic"	# also link the privileged helpers and a C part (<group>.c)
 QEMU_GROUPS="integer branch loadstore muldiv fpu"		# the unprivileged groups, also run under qemu-mipsel
 QEMU_CPUS="24Kf 74Kf"		# MIPS32r2 reference models with a 64-bit FPU and legacy NaNs
 LDBARE=(-static -no-pie -T guests/rt/bare.ld -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,norelro)
@@ -81,7 +82,9 @@ link_bare hello SOFT guests/hello/hello.c
 for g in $ISA_GROUPS; do
 	fl=SOFT
 	[ "$g" = fpu ] && fl=FPU_TEST
-	link_bare "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S"
+	extra=()
+	case " $PRIV_GROUPS " in *" $g "*) extra=(guests/isa/priv.S guests/isa/priv.c "guests/isa/$g.c") ;; esac
+	link_bare "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S" "${extra[@]}"
 done
 
 echo "guests/build.sh: built $(ls "$OUT"/*.elf | wc -l) programs in $OUT"
