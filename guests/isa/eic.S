@@ -341,6 +341,7 @@ isr_cs1:				/* IRQ 2, level 2, shadow set 3 */
 
 	.align	3
 isr_low:				/* IRQ 134 DMA0, level 3, shadow set 1 */
+	mfc0	$t6, $13		/* RIPL first, before the request changes */
 	LOG	0x31
 	SNAP	13, 0, ev_low_cause
 	SNAP	12, 2, ev_low_srsctl
@@ -350,10 +351,10 @@ isr_low:				/* IRQ 134 DMA0, level 3, shadow set 1 */
 	li	$t0, EVIC
 	li	$t1, DMA0_BIT
 	sw	$t1, IFS(4) + CLR($t0)
-	mfc0	$t8, $14		/* keep EPC and Status in this set's registers */
-	mfc0	$t9, $12
-	mfc0	$t0, $13
-	ext	$t0, $t0, 10, 7		/* RIPL (< 128) */
+	mfc0	$t8, $14		/* keep EPC, Status and SRSCtl (PSS) in this set's */
+	mfc0	$t9, $12		/* registers: the nested entry/ERET changes PSS */
+	mfc0	$t7, $12, 2
+	ext	$t0, $t6, 10, 7		/* RIPL at entry (< 128) */
 	move	$t2, $t9
 	ins	$t2, $t0, 10, 7		/* IPL = RIPL */
 	ins	$t2, $0, 1, 1		/* EXL = 0 */
@@ -382,6 +383,7 @@ isr_low:				/* IRQ 134 DMA0, level 3, shadow set 1 */
 	di
 	mtc0	$t9, $12		/* EXL = 1 again, IPL back */
 	mtc0	$t8, $14
+	mtc0	$t7, $12, 2		/* PSS = the interrupted set again */
 	ehb
 	eret
 
