@@ -14,6 +14,10 @@ interface CommandEntry {
 /** Subcommands; each module is loaded only when used, so `tinyvp run` starts fast. */
 const COMMANDS: Record<string, CommandEntry> = {
   run: { summary: 'boot an image (S-record, Intel HEX or ELF) on the virtual machine', load: async () => (await import('./run.ts')).runCommand },
+  maps: { summary: 'extract guest segment maps (.map files) from the ELFs a config names', load: async () => (await import('./config-cmds.ts')).mapsCommand },
+  build: { summary: 'build an S-record image with the guests and the system table', load: async () => (await import('./config-cmds.ts')).buildCommand },
+  check: { summary: 'validate a configuration without writing anything', load: async () => (await import('./config-cmds.ts')).checkCommand },
+  inspect: { summary: 'print the VMs, trees, TLB pairs and IRQ routing of an image', load: async () => (await import('./config-cmds.ts')).inspectCommand },
 };
 
 function usage(): string {
