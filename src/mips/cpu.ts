@@ -12,12 +12,16 @@ import type { Bus, PhysMem } from './bus.ts';
 import type { EicPort, IrqSink } from './eic.ts';
 import { Timer, type Clock } from '../sim/clock.ts';
 import {
-  C0, CA_BD, CA_CE_SHIFT, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
+  C0, CA_BD, CA_CE_SHIFT, CA_DC, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
   CP0_WMASK, EH_EHINV, EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, SHADOW_SETS, ST_BEV, ST_CU0, ST_CU1,
   ST_ERL, ST_EXL, ST_FR, ST_IE, ST_UM, TLB_ENTRIES,
 } from './cp0.ts';
 import { Tlb } from './tlb.ts';
-import { ACC_FETCH, ACC_LOAD, ACC_STORE, SOFT_MASK, SoftTlb, ctxKey } from './softtlb.ts';
+import { ACC_FETCH, ACC_LOAD, ACC_STORE, SOFT_MASK, SoftTlb, ctxGid, ctxIsGuest, ctxKey } from './softtlb.ts';
+import {
+  GC0_GM, checkGuestInterrupts, guestCacheTraps, guestCompareMatch, guestCop0, guestCount, guestCpUnusable,
+  guestExit, guestKernel, guestRaise, guestRdhwrTraps, guestReserved, guestReset, rootVzOp, scheduleGuestCompare, translateGuest, GEXC,
+} from './vz.ts';
 
 /** Vector offsets from the exception base. */
 const VEC_REFILL = 0x000;
@@ -134,9 +138,18 @@ export class Cpu implements IrqSink {
   /** Leave the inner loop after this instruction. */
   brk = false;
   private runStart = 0;
-  private ipc = 0;
-  private inDs = false;
-  private iw = 0;
+  /** @internal Faulting-instruction context of the current slow path (see sync). */
+  ipc = 0;
+  /** @internal */
+  inDs = false;
+  /** @internal */
+  iw = 0;
+  /** Status.CU1 lets the executing context use the FPU (guest: guest and root CU1). */
+  private cu1ok = false;
+  /** @internal Random register epoch of the guest context. */
+  gRandomEpoch = 0;
+  /** @internal */
+  readonly gCompareTimer: Timer;
 
   private ctx: SoftTlb;
   private readonly contexts = new Map<number, SoftTlb>();
@@ -159,6 +172,7 @@ export class Cpu implements IrqSink {
     this.gpr = this.gprFile.subarray(0, 32);
     this.ctx = new SoftTlb(-1);
     this.compareTimer = new Timer('cp0-compare', () => this.compareMatch());
+    this.gCompareTimer = new Timer('guest-compare', () => guestCompareMatch(this));
     bus.onMapChange = () => this.flushTranslations();
     clock.onEarlier = () => {
       this.brk = true;
@@ -172,9 +186,8 @@ export class Cpu implements IrqSink {
     for (const [i, d] of CP0_REGS) this.cp0[i] = d.reset;
     if (this.eic !== null) this.cp0[C0.CONFIG3]! |= CFG3_VEIC;
     if (!this.hasFpu) this.cp0[C0.CONFIG1]! &= ~1;
-    this.gcp0.fill(0);
     this.tlb.reset();
-    this.gtlb.reset();
+    guestReset(this);
     this.fpu.reset();
     this.gprFile.fill(0);
     this.gpr = this.gprFile.subarray(0, 32);
@@ -184,6 +197,7 @@ export class Cpu implements IrqSink {
     this.countOffset = -Math.floor(this.clock.now / CCRES);
     this.randomEpoch = this.clock.now;
     this.clock.cancel(this.compareTimer);
+    this.clock.cancel(this.gCompareTimer);
     this.setPc(RESET_VECTOR);
     this.flushTranslations();
     this.modeChanged();
@@ -282,7 +296,7 @@ export class Cpu implements IrqSink {
           switch (w & 63) {
             case 0x00: r[rd] = r[rt]! << sa; break; // SLL (NOP, SSNOP, EHB, PAUSE)
             case 0x01: // MOVF/MOVT
-              if (!(this.cp0[C0.STATUS]! & ST_CU1)) { this.sync(ipc, inDs, n, w); this.cpUnusable(1); break loop; }
+              if (!this.cu1ok) { this.sync(ipc, inDs, n, w); this.cpUnusable(1); break loop; }
               if (this.fpu.cc((w >>> 18) & 7) === ((w >>> 16 & 1) === 1)) r[rd] = r[rs]!;
               break;
             case 0x02: r[rd] = w & (1 << 21) ? (r[rt]! >>> sa) | (r[rt]! << (32 - sa)) : r[rt]! >>> sa; break; // SRL, ROTR
@@ -385,7 +399,7 @@ export class Cpu implements IrqSink {
         case 0x0f: r[rt] = w << 16; break; // LUI
         case 0x10: this.sync(ipc, inDs, n, w); this.cop0(w); if (this.brk) break loop; break; // COP0
         case 0x11: { // COP1
-          if (!(this.cp0[C0.STATUS]! & ST_CU1)) { this.sync(ipc, inDs, n, w); this.cpUnusable(1); break loop; }
+          if (!this.cu1ok) { this.sync(ipc, inDs, n, w); this.cpUnusable(1); break loop; }
           if (rs === 8) { // BC1F BC1T BC1FL BC1TL
             this.brw = w;
             const taken = this.fpu.cc((w >>> 18) & 7) === ((w & (1 << 16)) !== 0);
@@ -399,7 +413,7 @@ export class Cpu implements IrqSink {
         case 0x12: this.sync(ipc, inDs, n, w); this.cpUnusable(2); break loop; // COP2
         case 0x13: { // COP1X
           this.sync(ipc, inDs, n, w);
-          if (!(this.cp0[C0.STATUS]! & ST_CU1)) { this.cpUnusable(1); break loop; }
+          if (!this.cu1ok) { this.cpUnusable(1); break loop; }
           this.cop1x(w);
           if (this.brk) break loop;
           break;
@@ -528,8 +542,11 @@ export class Cpu implements IrqSink {
           this.unaligned(w);
           if (this.brk) break loop;
           break;
-        case 0x2f: // CACHE: caches are not modelled; privileged
-          if (!this.kernel && !(this.cp0[C0.STATUS]! & ST_CU0)) { this.sync(ipc, inDs, n, w); this.cpUnusable(0); break loop; }
+        case 0x2f: // CACHE: caches are not modelled; privileged, and trapped in guests per GuestCtl0.CG
+          if (!this.kernel || this.guest) {
+            this.sync(ipc, inDs, n, w);
+            if (this.cacheTraps(w)) break loop;
+          }
           break;
         case 0x30: { // LL
           this.sync(ipc, inDs, n, w);
@@ -616,25 +633,40 @@ export class Cpu implements IrqSink {
 
   /** Raises a synchronous exception for the instruction being executed (BadInstr = its word). */
   private raiseInsn(code: number, ce = 0): void {
-    this.enter(code, this.ipc, this.inDs, VEC_GENERAL, true, ce);
+    if (this.guest) guestRaise(this, code, ce);
+    else this.enter(code, this.ipc, this.inDs, VEC_GENERAL, true, ce);
   }
 
   private reserved(): void {
-    this.raiseInsn(EXC.RI);
+    if (this.guest) guestReserved(this);
+    else this.raiseInsn(EXC.RI);
   }
 
   private cpUnusable(unit: number): void {
-    this.raiseInsn(EXC.CPU, unit);
+    if (this.guest) guestCpUnusable(this, unit);
+    else this.raiseInsn(EXC.CPU, unit);
   }
 
-  /** Address error on `va` for the current instruction. */
+  /** CACHE from user mode or a guest: returns true when it raised an exception or exit. */
+  private cacheTraps(w: number): boolean {
+    if (this.guest) {
+      if (!this.kernel && !(this.gcp0[C0.STATUS]! & ST_CU0)) { guestRaise(this, EXC.CPU, 0); return true; }
+      if (guestCacheTraps(this, w)) { guestExit(this, GEXC.GPSI); return true; }
+      return false;
+    }
+    if (!(this.cp0[C0.STATUS]! & ST_CU0)) { this.cpUnusable(0); return true; }
+    return false;
+  }
+
+  /** Address error on `va` for the current instruction (root context). */
   private addressError(va: number, store: boolean, fetch: boolean): void {
     this.cp0[C0.BADVADDR] = va;
     this.enter(store ? EXC.ADES : EXC.ADEL, this.ipc, this.inDs, VEC_GENERAL, !fetch, 0);
   }
 
   /** TLB exception on `va`: BadVAddr, Context.BadVPN2, EntryHi.VPN2 set. */
-  private tlbException(code: number, va: number, refill: boolean, fetch: boolean): void {
+  /** @internal */
+  tlbException(code: number, va: number, refill: boolean, fetch: boolean): void {
     const c = this.cp0;
     c[C0.BADVADDR] = va;
     c[C0.CONTEXT] = (c[C0.CONTEXT]! & 0xff800000) | ((va >>> 9) & 0x007ffff0);
@@ -647,7 +679,8 @@ export class Cpu implements IrqSink {
    * Exception entry in root context (PRA 6.2): EPC/BD (or the nested-fault registers), Cause,
    * EXL, shadow-set switch, BadInstr/BadInstrP, then the native handler or the vector.
    */
-  private enter(code: number, epc: number, inDs: boolean, vec: number, badInstr: boolean, ce: number, eicSrs = -1): void {
+  /** @internal */
+  enter(code: number, epc: number, inDs: boolean, vec: number, badInstr: boolean, ce: number, eicSrs = -1): void {
     const c = this.cp0;
     const stat = c[C0.STATUS]!;
     if (badInstr) {
@@ -733,18 +766,25 @@ export class Cpu implements IrqSink {
     return ip;
   }
 
-  /** Takes a root interrupt if one is pending and enabled; wakes WAIT (Config7.WII) regardless of IE. */
+  /** Root interrupts first (they pre-empt guests), then interrupts injected into the guest. */
   private checkInterrupts(): void {
+    if (this.rootInterrupt()) return;
+    if (this.guest) checkGuestInterrupts(this);
+  }
+
+  /** Takes a root interrupt if one is pending and enabled; wakes WAIT (Config7.WII) regardless of IE. */
+  private rootInterrupt(): boolean {
     const c = this.cp0;
     const stat = c[C0.STATUS]!;
     let pending: boolean;
     const eic = this.eicMode();
     if (eic) pending = this.eic!.ripl > this.ipl();
     else pending = (this.pendingIp() & (stat >>> 8) & 0xff) !== 0;
-    if (!pending || stat & (ST_EXL | ST_ERL)) return;
+    if (!pending || stat & (ST_EXL | ST_ERL)) return false;
     this.waiting = false;
-    if (!(stat & ST_IE)) return;
+    if (!(stat & ST_IE)) return false;
     this.takeInterrupt(eic);
+    return true;
   }
 
   private takeInterrupt(eic: boolean): void {
@@ -771,16 +811,35 @@ export class Cpu implements IrqSink {
   // ---------------------------------------------------------------- timer
 
   /** Count register: CCRES cycles per increment from the virtual clock. */
+  /** Root Count register; Cause.DC freezes it. */
   count(): number {
+    if (this.cp0[C0.CAUSE]! & CA_DC) return this.countFrozen;
     return (this.countOffset + Math.floor(this.clock.now / CCRES)) | 0;
+  }
+
+  private countFrozen = 0;
+
+  /** Cause.DC changed: freeze Count or let it run on from the frozen value. */
+  private countDisable(on: boolean): void {
+    if (on) {
+      this.countFrozen = this.count();
+      this.clock.cancel(this.compareTimer);
+    } else {
+      this.countOffset = this.countFrozen - Math.floor(this.clock.now / CCRES);
+      this.scheduleCompare();
+    }
+    scheduleGuestCompare(this);
   }
 
   private setCount(v: number): void {
     this.countOffset = v - Math.floor(this.clock.now / CCRES);
+    this.countFrozen = v;
     this.scheduleCompare();
+    scheduleGuestCompare(this);
   }
 
   private scheduleCompare(): void {
+    if (this.cp0[C0.CAUSE]! & CA_DC) return;
     let delta = (this.cp0[C0.COMPARE]! - this.count()) >>> 0;
     if (delta === 0) delta = 0x1_0000_0000;
     this.clock.schedule(this.compareTimer, (Math.floor(this.clock.now / CCRES) + delta) * CCRES);
@@ -810,11 +869,40 @@ export class Cpu implements IrqSink {
   modeChanged(): void {
     const c = this.cp0;
     const st = c[C0.STATUS]!;
-    this.guest = false; // guest mode is entered only by the VZ model (see vz.ts)
-    this.kernel = !(st & ST_UM) || (st & (ST_EXL | ST_ERL)) !== 0;
-    this.fpu.fr = (st & ST_FR) !== 0;
-    const key = ctxKey(false, 0, c[C0.ENTRYHI]! & 0xff, !this.kernel, (st & ST_ERL) !== 0);
+    // Guest mode: GuestCtl0.GM with root EXL and ERL clear (spec §1.1).
+    this.guest = (c[C0.GUESTCTL0]! & GC0_GM) !== 0 && (st & (ST_EXL | ST_ERL)) === 0;
+    let key: number;
+    if (this.guest) {
+      const g = this.gcp0;
+      const gst = g[C0.STATUS]!;
+      this.kernel = guestKernel(this);
+      this.fpu.fr = (gst & ST_FR) !== 0;
+      this.cu1ok = (gst & st & ST_CU1) !== 0;
+      key = ctxKey(true, c[C0.GUESTCTL1]! & 0xff, g[C0.ENTRYHI]! & 0xff, !this.kernel, (gst & ST_ERL) !== 0);
+    } else {
+      this.kernel = !(st & ST_UM) || (st & (ST_EXL | ST_ERL)) !== 0;
+      this.fpu.fr = (st & ST_FR) !== 0;
+      this.cu1ok = (st & ST_CU1) !== 0;
+      key = ctxKey(false, 0, c[C0.ENTRYHI]! & 0xff, !this.kernel, (st & ST_ERL) !== 0);
+    }
     if (this.ctx.key !== key) this.ctx = this.context(key);
+    this.brk = true;
+  }
+
+  /** @internal The translation cache of the executing context. */
+  currentContext(): SoftTlb {
+    return this.ctx;
+  }
+
+  /** @internal Drops guest translations of GuestID `gid` (-1: every guest). */
+  flushGuestTranslations(gid: number): void {
+    for (const t of this.contexts.values()) if (ctxIsGuest(t.key) && (gid < 0 || ctxGid(t.key) === gid)) t.flush();
+    this.brk = true;
+  }
+
+  /** @internal A guest TLB entry of `gid` covering guest-virtual [lo, hi) changed. */
+  dropGuestVirtual(gid: number, lo: number, hi: number): void {
+    for (const t of this.contexts.values()) if (ctxIsGuest(t.key) && ctxGid(t.key) === gid) t.dropVirtual(lo, hi);
     this.brk = true;
   }
 
@@ -835,9 +923,19 @@ export class Cpu implements IrqSink {
     this.brk = true;
   }
 
-  /** Drops cached translations of virtual range [lo, hi) after a root TLB change. */
-  private dropRange(lo: number, hi: number): void {
-    for (const t of this.contexts.values()) t.dropVirtual(lo, hi);
+  /**
+   * A root TLB entry changed: a root entry (GuestID 0) affects root translations of its virtual
+   * range; a guest entry affects the translations of that GuestID that went through its GPAs.
+   */
+  private dropRootEntry(i: number): void {
+    const t = this.tlb;
+    if (t.inv[i]) return;
+    const [lo, hi] = t.range(i);
+    const gid = t.gid[i]!;
+    for (const s of this.contexts.values()) {
+      if (!ctxIsGuest(s.key)) { if (gid === 0) s.dropVirtual(lo, hi); }
+      else if (gid !== 0 && ctxGid(s.key) === gid) s.dropGuestPhysical(lo, hi);
+    }
     this.brk = true;
   }
 
@@ -846,6 +944,7 @@ export class Cpu implements IrqSink {
    * exception and returns -1 on a fault. Fills the translation cache for plain memory.
    */
   private translate(va: number, acc: number): number {
+    if (this.guest) return translateGuest(this, va, acc);
     const c = this.cp0;
     const st = c[C0.STATUS]!;
     let pa: number;
@@ -965,7 +1064,7 @@ export class Cpu implements IrqSink {
 
   /** LWC1/LDC1/SWC1/SDC1. */
   private fpMem(op: number, va: number, ft: number): void {
-    if (!(this.cp0[C0.STATUS]! & ST_CU1)) { this.cpUnusable(1); return; }
+    if (!this.cu1ok) { this.cpUnusable(1); return; }
     const f = this.fpu;
     switch (op) {
       case 0x31: { const v = this.loadSlow(va, 4); if (!this.trap) f.setW(ft, v); break; }
@@ -1010,12 +1109,13 @@ export class Cpu implements IrqSink {
 
   /** RDHWR: CPUNum, SYNCI_Step, CC, CCRes, UserLocal; user mode needs the HWREna bit. */
   private rdhwr(rd: number): number {
-    const c = this.cp0;
+    const c = this.guest ? this.gcp0 : this.cp0;
     if (!this.kernel && !(c[C0.HWRENA]! & (1 << rd))) { this.reserved(); return 0; }
+    if (this.guest && guestRdhwrTraps(this, rd)) { guestExit(this, GEXC.GPSI); return 0; }
     switch (rd) {
       case 0: return c[C0.EBASE]! & 0x3ff;
       case 1: return SYNCI_STEP;
-      case 2: return this.count();
+      case 2: return this.guest ? guestCount(this) : this.count();
       case 3: return CCRES;
       case 29: return c[C0.USERLOCAL]!;
       default: this.reserved(); return 0;
@@ -1025,10 +1125,15 @@ export class Cpu implements IrqSink {
   // ---------------------------------------------------------------- CP0 instructions
 
   private cop0(w: number): void {
+    if (this.guest) { guestCop0(this, w); return; }
     const c = this.cp0;
     if (!this.kernel && !(c[C0.STATUS]! & ST_CU0)) { this.cpUnusable(0); return; }
     const rs = (w >>> 21) & 31, rt = (w >>> 16) & 31, rd = (w >>> 11) & 31;
     const r = this.gpr;
+    if (rs === 3 || (rs >= 16 && (w & 63) >= 0x09 && (w & 63) <= 0x10)) {
+      if (!rootVzOp(this, w)) this.reserved();
+      return;
+    }
     if (rs >= 16) { this.cop0Function(w); return; }
     switch (rs) {
       case 0x00: { const v = this.mfc0((rd << 3) | (w & 7)); if (rt !== 0) r[rt] = v; return; } // MFC0
@@ -1115,12 +1220,17 @@ export class Cpu implements IrqSink {
       case C0.VIEW_RIPL: c[C0.CAUSE] = (c[C0.CAUSE]! & ~0x300) | ((v & 3) << 8); this.coreSignalsChanged(); return;
       case C0.CAUSE: {
         const old = c[i]!;
+        const dc = (old ^ v) & m & CA_DC;
+        if (dc && v & CA_DC) this.countDisable(true); // freeze at the value before this write
         c[i] = (old & ~m) | (v & m);
+        if (dc && !(v & CA_DC)) this.countDisable(false);
         if ((old ^ c[i]!) & 0x300) this.coreSignalsChanged();
         this.brk = true;
         return;
       }
       case C0.PAGEGRAIN: c[i] = v & m; this.flushTranslations(); return;
+      case C0.GTOFFSET: c[i] = v; scheduleGuestCompare(this); return;
+      case C0.GUESTCTL2: case C0.GUESTCTL0EXT: case C0.GUESTCTL3: c[i] = (c[i]! & ~m) | (v & m); this.brk = true; return;
       case C0.ENTRYHI: c[i] = (c[i]! & ~m) | (v & m); this.modeChanged(); return;
       case C0.STATUS: {
         const sm = this.hasFpu ? m : m & ~(ST_CU1 | ST_FR);
@@ -1151,12 +1261,12 @@ export class Cpu implements IrqSink {
   /** TLBWI/TLBWR: the entry gets GuestCtl1.RID; a guest entry written by root is forced global. */
   private tlbWrite(i: number): void {
     const c = this.cp0, t = this.tlb;
-    if (!t.inv[i]) { const [a, b] = t.range(i); this.dropRange(a, b); }
+    this.dropRootEntry(i);
     const gid = (c[C0.GUESTCTL1]! >>> 16) & 0xff;
     let lo0 = c[C0.ENTRYLO0]!, lo1 = c[C0.ENTRYLO1]!;
     if (gid !== 0) { lo0 |= 1; lo1 |= 1; }
     t.write(i, c[C0.ENTRYHI]!, c[C0.PAGEMASK]!, lo0, lo1, gid);
-    if (!t.inv[i]) { const [a, b] = t.range(i); this.dropRange(a, b); }
+    this.dropRootEntry(i);
   }
 
   private tlbProbe(): void {
