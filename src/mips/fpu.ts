@@ -21,6 +21,8 @@ export const EXC_FPE = 15;
 
 /**
  * Decisions where the M5150 documentation was not available (each one observable by software).
+ * HAS_2008, FUSED_MADD, FLUSH_SUBNORMALS and RSQRT_TWO_ROUNDINGS name the behaviour implemented;
+ * only that value is implemented. UNDERFLOW_TRAP_ON_EXACT_TINY and UNKNOWN_FCR_IS_RI are switches.
  * HAS_2008: the FPU implements only the legacy (IEEE 754-1985) NaN encoding and arithmetic ABS/NEG;
  * FIR.Has2008 = 0 and FCSR.NAN2008/ABS2008 read as 0. No public source states M5150 2008 support.
  */
