@@ -15,12 +15,14 @@
 #define STA_UTXBF (1u << 9)
 #define BRG_115200_AT_100MHZ 53 /* BRGH=0: 100 MHz / (16 * 54) = 115741 baud */
 
+#define MODE_BRGH (1u << 3)
+
 static int console_ready;
 
-static void console_init(void)
+void rt_console_init(u32 brg, int brgh)
 {
-	U4BRG = BRG_115200_AT_100MHZ;
-	U4MODE = MODE_ON;
+	U4BRG = brg;
+	U4MODE = MODE_ON | (brgh ? MODE_BRGH : 0);
 	U4STA = STA_UTXEN | STA_URXEN;
 	console_ready = 1;
 }
@@ -28,7 +30,7 @@ static void console_init(void)
 void rt_putc(int c)
 {
 	if (!console_ready)
-		console_init();
+		rt_console_init(BRG_115200_AT_100MHZ, 0);
 	while (U4STA & STA_UTXBF)
 		;
 	U4TXREG = (u32)(u8)c;

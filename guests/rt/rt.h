@@ -16,6 +16,10 @@ typedef signed long long s64;
 typedef unsigned int size_t;
 
 /* Console. Output is a byte stream; '\n' is sent as is (no CR). */
+#ifdef TV_BARE
+/* Optional: UART4 with U4BRG = brg and BRGH; without it the first output sets 115200 baud. */
+void rt_console_init(u32 brg, int brgh);
+#endif
 void rt_putc(int c);
 void rt_puts(const char *s);
 /* printf subset: %s %c %d %u %x %X with optional '0' flag and width (e.g. %08x), and %%. */

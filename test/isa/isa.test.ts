@@ -1,0 +1,91 @@
+/**
+ * The guest instruction tests (guests/isa/<group>.S, built into guests/prebuilt/isa-<group>.elf by
+ * guests/build.sh) run on the emulated M5150 in-process. Each program prints one line per case,
+ * `ok <group>.<case>` or `FAIL <group>.<case> got=0x........ want=0x........`, then
+ * `DONE <group> pass=<n> fail=<m>`; every case becomes its own vitest case, and the summary is
+ * checked against the lines seen.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runFirmware } from '../../src/machine/run.ts';
+import { CPU_HZ } from '../../src/sim/clock.ts';
+
+const GROUPS = ['integer', 'branch', 'loadstore', 'muldiv', 'fpu', 'cp0', 'tlb', 'eic'] as const;
+
+/** Virtual time allowed per program (each needs well under 10 ms; the rest passes idle). */
+const RUN_SECONDS = 1;
+
+interface CaseResult {
+  name: string;
+  ok: boolean;
+  line: string;
+}
+
+interface Transcript {
+  cases: CaseResult[];
+  done: { pass: number; fail: number } | null;
+  /** Lines that are neither a case nor the summary (e.g. an unexpected-exception report). */
+  other: string[];
+}
+
+const CASE_RE = /^(ok|FAIL) ([a-z0-9]+)\.(\S+)(?: (.*))?$/;
+const DONE_RE = /^DONE ([a-z0-9]+) pass=(\d+) fail=(\d+)$/;
+
+export function parseTranscript(group: string, text: string): Transcript {
+  const t: Transcript = { cases: [], done: null, other: [] };
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const c = CASE_RE.exec(line);
+    if (c !== null && c[2] === group) {
+      t.cases.push({ name: c[3]!, ok: c[1] === 'ok', line });
+      continue;
+    }
+    const d = DONE_RE.exec(line);
+    if (d !== null && d[1] === group) {
+      t.done = { pass: Number(d[2]), fail: Number(d[3]) };
+      continue;
+    }
+    t.other.push(line);
+  }
+  return t;
+}
+
+function runGroup(group: string): { transcript: Transcript; reason: string } {
+  const file = fileURLToPath(new URL(`../../guests/prebuilt/isa-${group}.elf`, import.meta.url));
+  const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: RUN_SECONDS * CPU_HZ });
+  return { transcript: parseTranscript(group, r.console), reason: r.reason };
+}
+
+describe('transcript parser', () => {
+  it('reads cases, failures with values, the summary and stray lines', () => {
+    const t = parseTranscript('g', 'ok g.a.b\nFAIL g.c got=0x00000001 want=0x00000002\nboom\nDONE g pass=1 fail=1\n');
+    expect(t.cases).toEqual([
+      { name: 'a.b', ok: true, line: 'ok g.a.b' },
+      { name: 'c', ok: false, line: 'FAIL g.c got=0x00000001 want=0x00000002' },
+    ]);
+    expect(t.done).toEqual({ pass: 1, fail: 1 });
+    expect(t.other).toEqual(['boom']);
+  });
+});
+
+for (const group of GROUPS) {
+  describe(`isa-${group}`, () => {
+    const { transcript, reason } = runGroup(group);
+
+    it('runs to its DONE line with every case reported', () => {
+      expect(transcript.other, `unexpected console lines (stopped: ${reason})`).toEqual([]);
+      expect(transcript.done, `no DONE line (stopped: ${reason})`).not.toBeNull();
+      expect(transcript.cases.length).toBeGreaterThan(0);
+      const passed = transcript.cases.filter((c) => c.ok).length;
+      expect(transcript.done).toEqual({ pass: passed, fail: transcript.cases.length - passed });
+      expect(new Set(transcript.cases.map((c) => c.name)).size, 'case names are unique').toBe(transcript.cases.length);
+    });
+
+    for (const c of transcript.cases) {
+      it(c.name, () => {
+        expect(c.ok, c.line).toBe(true);
+      });
+    }
+  });
+}
