@@ -996,7 +996,6 @@ export class Cpu implements IrqSink {
     const b = this.bus;
     const v = b.read(pa, size);
     if (b.error) { b.error = false; this.enter(EXC.DBE, this.ipc, this.inDs, VEC_GENERAL, true, 0); return 0; }
-    if (this.bus.pageBase(pa >>> 12, false) < 0) this.brk = true; // MMIO may have raised an interrupt
     return size === 4 ? v | 0 : v;
   }
 
@@ -1007,8 +1006,9 @@ export class Cpu implements IrqSink {
     if (pa < 0) return;
     const b = this.bus;
     b.write(pa, size, size === 4 ? v : v & (size === 1 ? 0xff : 0xffff));
-    if (b.error) { b.error = false; this.enter(EXC.DBE, this.ipc, this.inDs, VEC_GENERAL, true, 0); return; }
-    this.brk = true;
+    if (b.error) { b.error = false; this.enter(EXC.DBE, this.ipc, this.inDs, VEC_GENERAL, true, 0); }
+    // No need to leave the loop: a device that changes an interrupt calls irqChanged (brk),
+    // and one that schedules an earlier event triggers clock.onEarlier (brk).
   }
 
   private storeConditional(va: number, rt: number): void {
@@ -1243,6 +1243,66 @@ export class Cpu implements IrqSink {
         if (i === C0.STATUS || i === C0.GUESTCTL0 || i === C0.GUESTCTL1) this.modeChanged();
         if (i === C0.SRSCTL) this.brk = true;
     }
+  }
+
+  // ---------------------------------------------------------------- root firmware API
+  // Native root handlers and test harnesses drive the core only through these architectural
+  // operations, exactly as root firmware would (DESIGN.md).
+
+  /** Executes one COP0-opcode instruction word in root context (TLBWI, MTGC0, TLBGWI, DI, ...). */
+  rootOp(w: number): void {
+    if (this.guest) throw new Error('rootOp: the core is in guest mode');
+    this.iw = w;
+    this.cop0(w);
+  }
+
+  /** MFGC0 reg, sel. */
+  mfgc0(reg: number, sel = 0): number {
+    const saved = this.gpr[1]!;
+    this.rootOp(0x40600000 | (1 << 16) | (reg << 11) | sel);
+    const v = this.gpr[1]!;
+    this.gpr[1] = saved;
+    return v;
+  }
+
+  /** MTGC0 reg, sel. */
+  mtgc0(reg: number, sel: number, v: number): void {
+    const saved = this.gpr[1]!;
+    this.gpr[1] = v;
+    this.rootOp(0x40600200 | (1 << 16) | (reg << 11) | sel);
+    this.gpr[1] = saved;
+  }
+
+  tlbr(): void { this.rootOp(0x42000001); }
+  tlbwi(): void { this.rootOp(0x42000002); }
+  tlbwr(): void { this.rootOp(0x42000006); }
+  tlbp(): void { this.rootOp(0x42000008); }
+  tlbinvf(): void { this.rootOp(0x42000004); }
+  tlbgr(): void { this.rootOp(0x42000009); }
+  tlbgwi(): void { this.rootOp(0x4200000a); }
+  tlbgp(): void { this.rootOp(0x42000010); }
+
+  /** RDPGPR: register `n` of the previous shadow set (SRSCtl.PSS). */
+  rdpgpr(n: number): number {
+    return this.gprFile[((this.cp0[C0.SRSCTL]! >>> 6) & 0xf) * 32 + n]!;
+  }
+
+  /** WRPGPR: writes register `n` of the previous shadow set. */
+  wrpgpr(n: number, v: number): void {
+    if (n !== 0) this.gprFile[((this.cp0[C0.SRSCTL]! >>> 6) & 0xf) * 32 + n] = v;
+  }
+
+  /** Physical bus access as root firmware does it through kseg1; returns undefined on a bus error. */
+  readPhys(pa: number, size: 1 | 2 | 4): number | undefined {
+    const v = this.bus.read(pa, size);
+    if (this.bus.error) { this.bus.error = false; return undefined; }
+    return v;
+  }
+
+  writePhys(pa: number, size: 1 | 2 | 4, v: number): boolean {
+    this.bus.write(pa, size, v);
+    if (this.bus.error) { this.bus.error = false; return false; }
+    return true;
   }
 
   // ---------------------------------------------------------------- TLB instructions
