@@ -44,7 +44,11 @@ export class PhysBus {
   private readonly memRegions: MemRegion[] = [];
   /** Host offset of each physical page, -1 if not plain memory. */
   private readonly pageOff = new Int32Array(PAGES).fill(-1);
-  /** Bit 0: memory page is writable by plain stores. Bit 1: page is guarded. */
+  /**
+   * Bit 0: memory page is writable by plain stores. Bit 1: page is guarded (no fast path, every
+   * access asks the guard). Bit 2: page is checked (slow-path accesses ask the guard, the core's
+   * fast path stays on: for initiators that never use it, like DMA).
+   */
   private readonly pageFlags = new Uint8Array(PAGES);
   private readonly mmio = new Map<number, MmioRegion[]>();
   guard: BusGuard | null = null;
@@ -108,6 +112,18 @@ export class PhysBus {
     this.mapChanged();
   }
 
+  /**
+   * Marks pages as checked: slow-path accesses to them (DMA, MMIO) go through `guard`, while the
+   * core keeps its fast path. For restrictions that do not apply to the CPU. Does not change the
+   * page map the core caches, so it notifies nobody.
+   */
+  setChecked(pa: number, size: number, checked: boolean): void {
+    for (let p = 0; p < size; p += 4096) {
+      const ppn = (pa + p) >>> PAGE_SHIFT;
+      this.pageFlags[ppn] = checked ? this.pageFlags[ppn]! | 4 : this.pageFlags[ppn]! & ~4;
+    }
+  }
+
   /** Host offset of physical address `pa` if it is plain memory, else -1. */
   hostOffset(pa: number): number {
     const base = this.pageOff[pa >>> PAGE_SHIFT]!;
@@ -131,7 +147,7 @@ export class PhysBus {
   load(initiator: Initiator, pa: number, size: AccessSize): number | undefined {
     pa >>>= 0;
     const ppn = pa >>> PAGE_SHIFT;
-    if (this.pageFlags[ppn]! & 2 && this.guard !== null && !this.guard(initiator, pa, false)) return undefined;
+    if (this.pageFlags[ppn]! & 6 && this.guard !== null && !this.guard(initiator, pa, false)) return undefined;
     const base = this.pageOff[ppn]!;
     if (base >= 0) return readMem(this.mem, base + (pa & 0xfff), size);
     const r = this.findMmio(pa);
@@ -146,7 +162,7 @@ export class PhysBus {
   store(initiator: Initiator, pa: number, size: AccessSize, value: number): boolean {
     pa >>>= 0;
     const ppn = pa >>> PAGE_SHIFT;
-    if (this.pageFlags[ppn]! & 2 && this.guard !== null && !this.guard(initiator, pa, true)) return false;
+    if (this.pageFlags[ppn]! & 6 && this.guard !== null && !this.guard(initiator, pa, true)) return false;
     const base = this.pageOff[ppn]!;
     if (base >= 0) {
       // Flash ignores plain stores; it is programmed through the NVM controller.

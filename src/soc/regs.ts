@@ -121,6 +121,13 @@ export class RegFile implements MmioDevice {
     return this.list.find((r) => r.name === name);
   }
 
+  /** Register name at `off` with its alias suffix (CLR/SET/INV), or null for a hole. */
+  nameAt(off: number): string | null {
+    const slot = off < this.size ? this.slots[off >>> 2]! : 0;
+    if (slot === 0) return null;
+    return this.list[(slot - 1) >>> 2]!.name + ['', 'CLR', 'SET', 'INV'][(slot - 1) & 3]!;
+  }
+
   /** Puts every register back to its reset value. */
   reset(): void {
     for (const r of this.list) r.value = r.reset;
@@ -155,15 +162,7 @@ export class RegFile implements MmioDevice {
     const lanes = (LANE_MASK[size]! << shift) >>> 0;
     const data = ((value << shift) & lanes) >>> 0;
     const old = r.value;
-    if (!r.raw) {
-      const m = r.wmask & lanes;
-      let next: number;
-      if (op === OP_WRITE) next = (old & ~m) | (data & m);
-      else if (op === OP_CLR) next = old & ~(data & m);
-      else if (op === OP_SET) next = old | (data & m);
-      else next = old ^ (data & m);
-      r.value = next >>> 0;
-    }
+    if (!r.raw) r.value = applyOp(old, op, data, r.wmask & lanes);
     if (r.writeHook !== null) r.writeHook(r, old, op, data, lanes);
   }
 }
@@ -183,6 +182,16 @@ export class SfrHole implements MmioDevice {
   write(off: number, value: number, size: AccessSize): void {
     this.trace.report(this.base + off, true, size, value);
   }
+}
+
+/** The value a write of `data` with `op` makes of `old`, changing only the bits in `mask`. */
+export function applyOp(old: number, op: number, data: number, mask: number): number {
+  let next: number;
+  if (op === OP_WRITE) next = (old & ~mask) | (data & mask);
+  else if (op === OP_CLR) next = old & ~(data & mask);
+  else if (op === OP_SET) next = old | (data & mask);
+  else next = old ^ (data & mask);
+  return next >>> 0;
 }
 
 /** Returns the bits of `v` in the field [hi:lo]. */

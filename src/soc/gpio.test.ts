@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { Clock } from '../sim/clock.ts';
+import { Evic } from './evic.ts';
+import { createPorts, type GpioPort } from './gpio.ts';
+import { Pps } from './pps.ts';
+import { SfrTrace } from './regs.ts';
+import { dev } from './test-helpers.ts';
+
+const ANSEL = 0x00, TRIS = 0x10, PORT = 0x20, LAT = 0x30, ODC = 0x40, CNPU = 0x50, CNCON = 0x70, CNEN = 0x80,
+  CNSTAT = 0x90, CNNE = 0xa0, CNF = 0xb0;
+const CLR = 4, SET = 8, INV = 12;
+
+function setup(variant: 'EFG100' | 'EFM144' | 'EFH064' = 'EFG100') {
+  const trace = new SfrTrace();
+  const evic = new Evic(new Clock(), trace);
+  evic.reset();
+  const ports = createPorts(variant, (irq) => evic.line(irq), trace, 118);
+  ports.reset();
+  return { evic, ports, trace };
+}
+
+function port(ports: ReturnType<typeof createPorts>, name: string): GpioPort {
+  const p = ports.get(name);
+  if (p === null) throw new Error(`no port ${name}`);
+  return p;
+}
+
+describe('GPIO ports', () => {
+  it('has the port set of each package', () => {
+    expect(setup('EFG100').ports.get('H')).toBeNull();
+    expect(setup('EFG100').ports.get('G')).not.toBeNull();
+    expect(setup('EFM144').ports.get('K')).not.toBeNull();
+    expect(setup('EFH064').ports.get('A')).toBeNull();
+  });
+
+  it('resets TRIS to inputs and ANSEL to the analog pins', () => {
+    const { ports } = setup('EFM144');
+    const h = dev(port(ports, 'H'));
+    expect(h.rd(TRIS)).toBe(0xffff);
+    expect(h.rd(ANSEL)).toBe(0x0073);
+    expect(h.rd(LAT)).toBe(0);
+  });
+
+  it('drives an LED pin the way guest1 does (LATGCLR, TRISGCLR, LATGINV)', () => {
+    const { ports } = setup();
+    const g = port(ports, 'G');
+    const d = dev(g);
+    const seen: boolean[] = [];
+    ports.addOutputListener((p) => p === g && seen.push(g.drivesHigh(6)));
+    d.wr(LAT + CLR, 0x40);
+    d.wr(TRIS + CLR, 0x40);
+    expect(g.drivesLow(6)).toBe(true);
+    d.wr(LAT + INV, 0x40);
+    expect(g.drivesHigh(6)).toBe(true);
+    expect(g.level(6)).toBe(true);
+    d.wr(PORT + INV, 0x40); // PORTx writes go to LATx
+    expect(d.rd(LAT) & 0x40).toBe(0);
+    expect(seen).toEqual([false, false, true, false]);
+  });
+
+  it('implements SET/CLR/INV on every port register', () => {
+    const { ports } = setup();
+    const b = port(ports, 'B');
+    const d = dev(b);
+    for (const r of b.regs.registers) {
+      if (r.name.startsWith('PORT')) continue;
+      d.wr(r.off, 0);
+      d.wr(r.off + SET, 0xffff);
+      const all = d.rd(r.off);
+      expect(all, r.name).toBe(r.wmask & 0xffff);
+      d.wr(r.off + CLR, 0x00ff);
+      expect(d.rd(r.off), r.name).toBe(all & 0xff00);
+      d.wr(r.off + INV, 0xffff);
+      expect(d.rd(r.off), r.name).toBe(all & 0x00ff);
+    }
+  });
+
+  it('reads inputs from the board, pulls and ANSEL', () => {
+    const { ports } = setup();
+    const a = port(ports, 'A');
+    const d = dev(a);
+    a.drive(5, true);
+    expect(d.rd(PORT) & 0x20).toBe(0); // RA5 is analog at reset: digital input off
+    d.wr(ANSEL + CLR, 0x20);
+    expect(d.rd(PORT) & 0x20).toBe(0x20);
+    a.drive(5, null);
+    expect(d.rd(PORT) & 0x20).toBe(0); // floating
+    d.wr(CNPU + SET, 0x20);
+    expect(d.rd(PORT) & 0x20).toBe(0x20);
+  });
+
+  it('lets an output beat the board and honours open drain', () => {
+    const { ports } = setup();
+    const d = dev(port(ports, 'D'));
+    const p = port(ports, 'D');
+    d.wr(TRIS + CLR, 1);
+    p.drive(0, true);
+    expect(p.level(0)).toBe(false);
+    d.wr(ODC + SET, 1);
+    d.wr(LAT + SET, 1);
+    expect(p.level(0)).toBe(true); // released: the board's level shows
+    expect(p.drivesHigh(0)).toBe(false);
+  });
+
+  it('raises change notification in mismatch mode until PORT is read', () => {
+    const { evic, ports } = setup();
+    const b = port(ports, 'B');
+    const d = dev(b);
+    d.wr(ANSEL, 0);
+    d.wr(CNCON, 0x8000);
+    d.wr(CNEN + SET, 1 << 12);
+    b.drive(12, true);
+    expect(d.rd(CNSTAT)).toBe(1 << 12);
+    expect(evic.flag(119)).toBe(true); // CNB
+    d.rd(PORT);
+    expect(d.rd(CNSTAT)).toBe(0);
+    evic.write(0x70 + 4, 1 << 23, 4); // IFS3CLR bit 23 = IRQ 119
+    expect(evic.flag(119)).toBe(false);
+  });
+
+  it('latches edges in edge mode (CNEN rising, CNNE falling)', () => {
+    const { evic, ports } = setup();
+    const b = port(ports, 'B');
+    const d = dev(b);
+    d.wr(ANSEL, 0);
+    d.wr(CNCON, 0x8800);
+    d.wr(CNNE, 1 << 13);
+    b.drive(13, true);
+    expect(d.rd(CNF)).toBe(0);
+    b.drive(13, false);
+    expect(d.rd(CNF)).toBe(1 << 13);
+    expect(evic.flag(119)).toBe(true);
+    d.wr(CNF + CLR, 1 << 13);
+    evic.write(0x74, 1 << 23, 4);
+    expect(evic.flag(119)).toBe(false);
+  });
+});
+
+describe('PPS', () => {
+  function pps(locked = false) {
+    const { ports, trace } = setup();
+    let lock = locked;
+    const p = new Pps((port, pin) => (ports.get(port)?.pins ?? 0) & (1 << pin) ? true : false, () => lock, trace);
+    p.reset();
+    return { p, d: dev(p), setLock: (l: boolean) => (lock = l) };
+  }
+
+  it('decodes the board routings of the spec', () => {
+    const { p, d } = pps();
+    d.wr(0x80, 11); // U4RXR = RPF2 (Wi-FIRE)
+    d.wr(0x260, 2); // RPF8R = U4TX
+    expect(p.inputPin('U4RX')).toEqual({ port: 'F', pin: 2 });
+    expect(p.outputFunction('F', 8)).toBe('U4TX');
+    d.wr(0x68, 13); // U1RXR = RPA14 (DM320007)
+    d.wr(0x13c, 1); // RPA15R = U1TX
+    expect(p.inputPin('U1RX')).toEqual({ port: 'A', pin: 14 });
+    expect(p.outputPin('U1TX')).toEqual({ port: 'A', pin: 15 });
+    d.wr(0x80, 3); // U4RXR = RD0 (Olimex)
+    d.wr(0x1d0, 2); // RPD4R = U4TX
+    expect(p.pinFunctions('D', 0).inputs).toContain('U4RX');
+    expect(p.outputFunction('D', 4)).toBe('U4TX');
+  });
+
+  it('has no RPD6R/RPD7R on the 100-pin part and no aliases', () => {
+    const { p, d } = pps();
+    expect(p.regs.find('RPD6R')).toBeUndefined();
+    expect(p.regs.find('RPD5R')).toBeDefined();
+    d.wr(0x80 + 4, 5); // U4RXR+4 is U4CTSR
+    expect(d.rd(0x84)).toBe(5);
+    expect(d.rd(0x80)).toBe(0);
+  });
+
+  it('freezes while CFGCON.IOLOCK is set', () => {
+    const { d, setLock } = pps(true);
+    d.wr(0x80, 3);
+    expect(d.rd(0x80)).toBe(0);
+    setLock(false);
+    d.wr(0x80, 3);
+    expect(d.rd(0x80)).toBe(3);
+  });
+});
