@@ -8,7 +8,7 @@
 #   bash guests/build.sh --no-check build only
 set -euo pipefail
 shopt -s inherit_errexit
-cd "$(dirname "$0")/.."
+cd "${GUESTS_ROOT:-$(dirname "$0")/..}"
 ROOT=$PWD
 CROSS=${CROSS:-mipsel-linux-gnu-}
 CC=${CROSS}gcc
@@ -87,6 +87,11 @@ for g in $ISA_GROUPS; do
 	link_bare "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S" "${extra[@]}"
 done
 
+
+BENCH_FLAGS=(-ffp-contract=off -fno-math-errno)
+FPU_BENCH=("${FPU[@]}" "${BENCH_FLAGS[@]}")
+link_bare bench FPU_BENCH guests/bench/bench.c
+
 echo "guests/build.sh: built $(ls "$OUT"/*.elf | wc -l) programs in $OUT"
 [ $CHECK = 1 ] || exit 0
 
@@ -114,5 +119,29 @@ if command -v qemu-mipsel >/dev/null 2>&1; then
 	done
 else
 	echo "guests/build.sh: qemu-mipsel not found: skipping the reference check of the ISA tests" >&2
+fi
+# The benchmark: the host build computes the checksum the guest expects; qemu-mipsel agrees.
+bench_ok() { grep -q '^bench: checksum 0x[0-9a-f]\{8\} ok$' "$1" && grep -q '^BENCH DONE$' "$1"; }
+if command -v gcc >/dev/null 2>&1; then
+	gcc -O2 -std=gnu11 -Wall -Wextra -Werror "${BENCH_FLAGS[@]}" -DBENCH_HOST guests/bench/bench.c -o "$WORK/bench.host"
+	"$WORK/bench.host" >"$WORK/bench.host.log" || true
+	if bench_ok "$WORK/bench.host.log"; then
+		echo "host bench: $(head -1 "$WORK/bench.host.log")"
+	else
+		echo "guests/build.sh: host build of bench: $(head -1 "$WORK/bench.host.log") (update BENCH_EXPECTED?)" >&2
+		status=1
+	fi
+else
+	echo "guests/build.sh: no host gcc: skipping the benchmark checksum check" >&2
+fi
+if command -v qemu-mipsel >/dev/null 2>&1; then
+	link_linux bench FPU_BENCH guests/bench/bench.c
+	qemu-mipsel -cpu 24Kf "$WORK/bench.linux" >"$WORK/bench.qemu.log" 2>&1 || true
+	if bench_ok "$WORK/bench.qemu.log"; then
+		echo "qemu-mipsel -cpu 24Kf bench: $(head -1 "$WORK/bench.qemu.log")"
+	else
+		echo "guests/build.sh: qemu-mipsel bench: $(head -1 "$WORK/bench.qemu.log")" >&2
+		status=1
+	fi
 fi
 exit $status
