@@ -51,11 +51,22 @@ export function parseTranscript(group: string, text: string): Transcript {
   return t;
 }
 
+function runGuest(name: string, seconds: number): { console: string; reason: string } {
+  const file = fileURLToPath(new URL(`../../guests/prebuilt/${name}.elf`, import.meta.url));
+  const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: seconds * CPU_HZ });
+  return { console: r.console, reason: r.reason };
+}
+
 function runGroup(group: string): { transcript: Transcript; reason: string } {
-  const file = fileURLToPath(new URL(`../../guests/prebuilt/isa-${group}.elf`, import.meta.url));
-  const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: RUN_SECONDS * CPU_HZ });
+  const r = runGuest(`isa-${group}`, RUN_SECONDS);
   return { transcript: parseTranscript(group, r.console), reason: r.reason };
 }
+
+describe('hello.elf', () => {
+  it('prints exactly one line and then idles', () => {
+    expect(runGuest('hello', 0.05).console).toBe('hello from tinyvp\n');
+  });
+});
 
 describe('transcript parser', () => {
   it('reads cases, failures with values, the summary and stray lines', () => {
