@@ -81,9 +81,9 @@ describe('insn trace', () => {
   it('adds the registers each instruction changed with regs', () => {
     const m = bare([...INIT, 0x24090003, 0x00000000, ...LOOP]);
     const lines = collect(m, 'insn,regs', 4);
-    expect(lines[0]).toMatch(/lui     t0,0x40  ; t0=00400000$/);
-    expect(lines[1]).toMatch(/mtc0    t0,c0_status$/);
-    expect(lines[2]).toMatch(/li      t1,3  ; t1=00000003$/);
+    expect(lines[0]).toMatch(/lui {5}t0,0x40 {2}; t0=00400000$/);
+    expect(lines[1]).toMatch(/mtc0 {4}t0,c0_status$/);
+    expect(lines[2]).toMatch(/li {6}t1,3 {2}; t1=00000003$/);
     expect(lines[3]).toMatch(/nop$/);
   });
 
@@ -98,7 +98,7 @@ describe('insn trace', () => {
     m.run(500);
     t.detach();
     expect(lines).toHaveLength(500);
-    const first = /insn root  ([0-9a-f]{8}) ([0-9a-f]{8}) (.*)$/.exec(lines[0]!)!;
+    const first = /insn root {2}([0-9a-f]{8}) ([0-9a-f]{8}) (.*)$/.exec(lines[0]!)!;
     expect(parseInt(first[1]!, 16)).toBe(fw.entry! >>> 0);
     expect(first[3]!.replace(/ +/, '\t')).toBe(disassemble(parseInt(first[2]!, 16), fw.entry!));
     expect(m.cpu.stepHook).toBeNull();
