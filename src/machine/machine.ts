@@ -2,34 +2,30 @@
  * A machine: the core on a PIC32MZ-style physical map with the console UART, its firmware
  * loaded, and the run loop in virtual time. The CLI, the tests and the browser all drive it.
  */
-import { Clock, NS_PER_CYCLE, Timer } from '../sim/clock.ts';
+import { NS_PER_CYCLE, Timer, type Clock } from '../sim/clock.ts';
 import type { InputEvent } from './input-script.ts';
 import { UserError } from '../sim/errors.ts';
 import { Cpu } from '../mips/cpu.ts';
-import { PhysBus } from '../soc/bus.ts';
-import type { LoadImage } from '../image/srec.ts';
 import { FpuUnitImpl } from '../mips/fpu-unit.ts';
-import { Evic, EVIC_BASE, EVIC_SIZE } from '../soc/evic.ts';
-import { Uart, UART_BASE, UART_STRIDE } from '../soc/uart.ts';
-import { SfrTrace } from '../soc/regs.ts';
-import { uartIrqs } from '../soc/irqs.ts';
+import type { PhysBus } from '../soc/bus.ts';
+import type { Evic } from '../soc/evic.ts';
+import type { Uart } from '../soc/uart.ts';
+import type { SfrTrace } from '../soc/regs.ts';
+import type { Pic32mz, ResetKind } from '../soc/pic32mz.ts';
+import { createBoard, type Board } from '../board/board.ts';
+import type { LoadImage } from '../image/srec.ts';
 import { ConsoleTap } from './console.ts';
-
-export const RAM_BASE = 0x00000000;
-export const RAM_SIZE = 512 * 1024;
-export const FLASH_BASE = 0x1d000000;
-export const FLASH_SIZE = 2 * 1024 * 1024;
-export const BOOT_BASE = 0x1fc00000;
-export const BOOT_SIZE = 0x14000;
-/** PBCLK2 (UART clock) of the bare machine: SYSCLK/2. */
-export const PBCLK2_HZ = 100_000_000;
 
 /** Virtual time between host-side checks (console input, --until, pacing): 1 ms. */
 export const SLICE_CYCLES = 200_000;
+/** Board when none is named. */
+export const DEFAULT_BOARD = 'wifire';
 
 export type StopReason = 'until' | 'time' | 'halt' | 'idle';
 
 export interface MachineOptions {
+  /** Board name (wifire, dm320007, emz64 or a long name); default wifire. */
+  board?: string;
   /** Stop when the console shows this text. */
   until?: string | null;
   /** Keep the console transcript in memory (default true). */
@@ -37,29 +33,37 @@ export interface MachineOptions {
 }
 
 export class Machine {
-  readonly clock = new Clock();
+  readonly clock: Clock;
+  readonly board: Board;
+  readonly soc: Pic32mz;
   readonly bus: PhysBus;
   readonly cpu: Cpu;
   readonly console: ConsoleTap;
   readonly evic: Evic;
+  /** The board's console UART. */
   readonly uart: Uart;
-  readonly trace = new SfrTrace();
+  /** SFR accesses nothing answers (`--trace unmapped`). */
+  readonly trace: SfrTrace;
+  private pendingReset: ResetKind | null = null;
 
   constructor(opts: MachineOptions = {}) {
-    this.bus = new PhysBus(RAM_SIZE + FLASH_SIZE + BOOT_SIZE);
-    this.bus.addMemory('RAM', RAM_BASE, RAM_SIZE, true);
-    this.bus.addMemory('program flash', FLASH_BASE, FLASH_SIZE, false);
-    this.bus.addMemory('boot flash', BOOT_BASE, BOOT_SIZE, false);
-    this.evic = new Evic(this.clock, this.trace);
-    this.bus.map('EVIC', EVIC_BASE, EVIC_SIZE, this.evic);
-    const irq = uartIrqs(4);
-    this.uart = new Uart(4, this.clock, () => PBCLK2_HZ, { fault: this.evic.line(irq.fault), rx: this.evic.line(irq.rx), tx: this.evic.line(irq.tx) }, this.trace);
-    this.bus.map('UART4', UART_BASE + 3 * UART_STRIDE, UART_STRIDE, this.uart);
+    this.board = createBoard(opts.board ?? DEFAULT_BOARD);
+    this.soc = this.board.soc;
+    this.clock = this.soc.clock;
+    this.bus = this.soc.bus;
+    this.evic = this.soc.evic;
+    this.uart = this.board.console;
+    this.trace = this.soc.trace;
     this.cpu = new Cpu(this.bus.port('cpu'), this.clock, { eic: this.evic, fpu: new FpuUnitImpl() });
     this.evic.irqSink = this.cpu;
     this.console = new ConsoleTap(opts.until ?? null, opts.keepConsole ?? true);
     this.uart.onTx = (b) => this.console.byte(b);
     this.console.onMatch = () => this.cpu.halt();
+    // A chip reset (RSWRST, WDT, DMT) happens between instructions.
+    this.soc.onReset = (kind) => {
+      this.pendingReset = kind;
+      this.cpu.halt();
+    };
   }
 
   /** Writes an image's chunks into memory; kseg0/kseg1 addresses are made physical. */
@@ -106,6 +110,12 @@ export class Machine {
       const slice = Math.min(end, this.clock.now + SLICE_CYCLES);
       this.cpu.run(slice);
       if (this.console.found) return 'until';
+      if (this.pendingReset !== null) {
+        this.soc.reset(this.pendingReset);
+        this.pendingReset = null;
+        this.cpu.reset();
+        continue;
+      }
       if (this.cpu.halted) return 'halt';
       if (this.clock.now < slice && this.cpu.waiting && this.clock.nextAt === Infinity) {
         // Asleep with nothing scheduled: time passes with nothing to do.

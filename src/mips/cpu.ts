@@ -563,7 +563,34 @@ export class Cpu implements IrqSink {
           if (this.brk) break loop;
           break;
         }
-        case 0x31: case 0x35: case 0x39: case 0x3d: // LWC1 LDC1 SWC1 SDC1
+        case 0x35: { // LDC1 (fast path; the slow path below handles the rest)
+          const va = (r[rs]! + ((w << 16) >> 16)) | 0;
+          const e = (va >>> 12) & SM;
+          if (this.cu1ok && lt[e] === va >>> 12 && (va & 7) === 0) {
+            const o = ((va + lo[e]!) | 0) >> 2;
+            this.fpu.setD64(rt, m32[o]!, m32[o + 1]!);
+            break;
+          }
+          this.sync(ipc, inDs, n, w);
+          this.fpMem(0x35, va, rt);
+          if (this.brk) break loop;
+          break;
+        }
+        case 0x3d: { // SDC1
+          const va = (r[rs]! + ((w << 16) >> 16)) | 0;
+          const e = (va >>> 12) & SM;
+          if (this.cu1ok && st[e] === va >>> 12 && (va & 7) === 0) {
+            const o = ((va + so[e]!) | 0) >> 2;
+            m32[o] = this.fpu.getDLo(rt);
+            m32[o + 1] = this.fpu.getDHi(rt);
+            break;
+          }
+          this.sync(ipc, inDs, n, w);
+          this.fpMem(0x3d, va, rt);
+          if (this.brk) break loop;
+          break;
+        }
+        case 0x31: case 0x39: // LWC1 SWC1
           this.sync(ipc, inDs, n, w);
           this.fpMem(w >>> 26, (r[rs]! + ((w << 16) >> 16)) | 0, rt);
           if (this.brk) break loop;
@@ -1062,25 +1089,41 @@ export class Cpu implements IrqSink {
     this.brk = true;
   }
 
+  /** Aligned word load through the translation cache, else the slow path. */
+  private load32(va: number): number {
+    const c = this.ctx;
+    const e = (va >>> 12) & SOFT_MASK;
+    if (c.tag[ACC_LOAD]![e] === va >>> 12 && (va & 3) === 0) return this.m32[((va + c.off[ACC_LOAD]![e]!) | 0) >> 2]!;
+    return this.loadSlow(va, 4);
+  }
+
+  /** Aligned word store through the translation cache, else the slow path. */
+  private store32(va: number, v: number): void {
+    const c = this.ctx;
+    const e = (va >>> 12) & SOFT_MASK;
+    if (c.tag[ACC_STORE]![e] === va >>> 12 && (va & 3) === 0) this.m32[((va + c.off[ACC_STORE]![e]!) | 0) >> 2] = v;
+    else this.storeSlow(va, 4, v);
+  }
+
   /** LWC1/LDC1/SWC1/SDC1. */
   private fpMem(op: number, va: number, ft: number): void {
     if (!this.cu1ok) { this.cpUnusable(1); return; }
     const f = this.fpu;
     switch (op) {
-      case 0x31: { const v = this.loadSlow(va, 4); if (!this.trap) f.setW(ft, v); break; }
-      case 0x39: this.storeSlow(va, 4, f.getW(ft)); break;
+      case 0x31: { const v = this.load32(va); if (!this.trap) f.setW(ft, v); break; }
+      case 0x39: this.store32(va, f.getW(ft)); break;
       case 0x35: {
         if (va & 7) { this.addressError(va, false, false); return; }
-        const l = this.loadSlow(va, 4);
+        const l = this.load32(va);
         if (this.trap) return;
-        const h = this.loadSlow((va + 4) | 0, 4);
+        const h = this.load32((va + 4) | 0);
         if (!this.trap) f.setD64(ft, l, h);
         break;
       }
       default: {
         if (va & 7) { this.addressError(va, true, false); return; }
-        this.storeSlow(va, 4, f.getDLo(ft));
-        if (!this.trap) this.storeSlow((va + 4) | 0, 4, f.getDHi(ft));
+        this.store32(va, f.getDLo(ft));
+        if (!this.trap) this.store32((va + 4) | 0, f.getDHi(ft));
         break;
       }
     }
