@@ -12,6 +12,7 @@
 	.set	hardfloat
 
 #define FCSR_CAUSE_FLAGS 0x0003f07c
+#define FCSR_NOT_2008 0xfff3ffff	/* NAN2008/ABS2008 (19:18) are fixed per implementation */
 
 /* load single / double constants through GPRs */
 .macro	LS freg, bits
@@ -223,6 +224,8 @@
 	cvt.w.d	$f6, $f2
 	CHECKS	rm.rn.pos, $f6, 2
 	cfc1	$s0, $31
+	li	$t0, FCSR_NOT_2008
+	and	$s0, $s0, $t0
 	CHECK	rm.fcsr-readback, $s0, 0x00001004	/* RM=0, inexact cause+flag from the add */
 	SET_FCSR 0
 
@@ -276,6 +279,8 @@
 	c.lt.s	$fcc3, $f8, $f10
 	c.eq.s	$fcc0, $f8, $f10
 	cfc1	$s0, $31
+	li	$t0, FCSR_NOT_2008
+	and	$s0, $s0, $t0
 	CHECK	c.cc3-in-fcsr, $s0, 0x08000000
 	li	$s2, 0
 	bc1t	$fcc3, 1f

@@ -4,6 +4,33 @@
  */
 #include "rt.h"
 
+#ifdef TV_MALTA
+/*
+ * Validation-only variant (guests/build.sh, not in prebuilt/): the same programs on QEMU's Malta
+ * board, whose console is a 16550 at ISA port 0x3F8; rt_exit asks the board for a soft reset.
+ */
+#define MALTA_THR (*(volatile u8 *)0xB80003F8u)
+#define MALTA_LSR (*(volatile u8 *)0xB80003FDu)
+#define MALTA_SOFTRES (*(volatile u32 *)0xBF000500u)
+
+void rt_console_init(u32 brg, int brgh)
+{
+	(void)brg;
+	(void)brgh;
+}
+
+void rt_putc(int c)
+{
+	while (!(MALTA_LSR & 0x20))
+		;
+	MALTA_THR = (u8)c;
+}
+
+void rt_board_reset(void)
+{
+	MALTA_SOFTRES = 0x42;
+}
+#else
 #define U4_BASE   0xBF822600u
 #define U4MODE    (*(volatile u32 *)(U4_BASE + 0x00))
 #define U4STA     (*(volatile u32 *)(U4_BASE + 0x10))
@@ -35,6 +62,11 @@ void rt_putc(int c)
 		;
 	U4TXREG = (u32)(u8)c;
 }
+
+void rt_board_reset(void)
+{
+}
+#endif
 
 rt_exc_hook_t rt_exc_hook;
 

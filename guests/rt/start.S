@@ -70,6 +70,10 @@ _start:
 rt_exit:
 	di
 	ehb
+#ifdef TV_MALTA
+	jal	rt_board_reset
+	nop
+#endif
 1:	wait
 	b	1b
 	nop
