@@ -126,3 +126,19 @@ describe('board-like sequences', () => {
     expect(String.fromCharCode(...out)).toBe('-\n\r');
   });
 });
+
+describe('reset', () => {
+  it('reads DEVCFG even when the CPU group is locked out, and clears the SBA setup', () => {
+    const s = createPic32mz();
+    const wr = (pa: number, v: number) => s.bus.store('cpu', pa, 4, v);
+    wr(0x1f800030, 0xaa996655);
+    wr(0x1f800030, 0x556699aa);
+    wr(0x1f8000e0, 0x3); // CPUPG = 3: RDy reset value denies group 3 everywhere
+    expect(s.bus.load('cpu', 0x1f800020, 4)).toBeUndefined();
+    s.reset('mclr');
+    expect(s.bus.load('cpu', 0x1f800020, 4)).toBe(0x1720e053);
+    expect(s.osc.sysclkHz()).toBe(200e6);
+    expect(s.bus.load('cpu', 0x1f801240, 4)! & 0x80).toBe(0x80); // RCON.EXTR
+    expect(s.bus.pageBase(0, false)).toBe(0);
+  });
+});

@@ -173,7 +173,8 @@ export class Pic32mz {
 
   /** The configuration words as the chip reads them now (DEVCFG0..3 in the lower boot alias). */
   devcfg(): Devcfg {
-    const w = (pa: number): number => this.bus.load('cpu', pa, 4) ?? 0xffffffff;
+    // Straight from the array: the chip's own fetch at reset is not a bus access the SBA sees.
+    const w = (pa: number): number => this.bus.mem.i32[this.bus.hostOffset(pa) >> 2]! >>> 0;
     return new Devcfg([w(DEVCFG0_PA), w(DEVCFG1_PA), w(DEVCFG2_PA), w(DEVCFG3_PA)]);
   }
 

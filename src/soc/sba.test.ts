@@ -101,3 +101,15 @@ describe('System Bus Arbiter', () => {
     expect(s.evic.flag(106)).toBe(false);
   });
 });
+
+describe('System Bus Arbiter and the core cache', () => {
+  it('changes fast-path guards in runs, not page by page', () => {
+    const { s, wr } = soc();
+    let changes = 0;
+    s.bus.addMapListener(() => void changes++);
+    wr(CFGPG, 0x3); // CPUPG = 3 loses every region: all memory and SFR pages get guarded
+    expect(s.bus.pageBase(0, false)).toBe(-1);
+    expect(changes).toBeGreaterThan(0);
+    expect(changes).toBeLessThan(16);
+  });
+});

@@ -101,6 +101,8 @@ export class Sba {
   /** Physical ranges whose pages can be guarded (mapped memory and SFRs). */
   private guardable: readonly (readonly [number, number])[] = [];
   private irqLevel = false;
+  /** Pages whose fast-path guard must change at the end of a refresh. */
+  private readonly toGuard: number[] = [];
   /** Region that decided the last `decide` call (for the error log). */
   private decided = 0;
 
@@ -153,6 +155,21 @@ export class Sba {
         }
       }
     }
+    this.flushGuards(bus);
+  }
+
+  /** Applies fast-path changes in runs of pages, so the core drops its cache once per run. */
+  private flushGuards(bus: PhysBus): void {
+    const list = this.toGuard.sort((a, b) => a - b);
+    for (let i = 0; i < list.length; ) {
+      const first = list[i]!;
+      const on = (this.guarded[first]! & 1) === 1;
+      let j = i + 1;
+      while (j < list.length && list[j] === list[j - 1]! + 1 && ((this.guarded[list[j]!]! & 1) === 1) === on) j++;
+      bus.setGuarded(first << 12, (j - i) << 12, on);
+      i = j;
+    }
+    this.toGuard.length = 0;
   }
 
   reset(): void {
@@ -237,7 +254,7 @@ export class Sba {
     const was = this.guarded[ppn]!;
     if (flags === was) return;
     this.guarded[ppn] = flags;
-    if ((was & 1) !== (flags & 1)) bus.setGuarded(pa, 4096, cpuLimited);
+    if ((was & 1) !== (flags & 1)) this.toGuard.push(ppn);
     bus.setChecked(pa, 4096, dmaLimited);
   }
 
