@@ -87,6 +87,15 @@ for g in $ISA_GROUPS; do
 	link_bare "isa-$g" "$fl" guests/isa/lib.c "guests/isa/$g.S" "${extra[@]}"
 done
 
+# ---- VZ test suite (guests/vz, test/vz): a root-mode test hypervisor; MIPS32 R5 + VZ ----
+VZ=(-msoft-float -mvirt -Iguests/vz)
+VZ_SRC=(guests/vz/hv.c guests/vz/enter.S guests/vz/guest.S guests/vz/cases-regs.c guests/vz/cases-exits.c
+	guests/vz/cases-stage2.c guests/vz/cases-tlb.c guests/vz/cases-misc.c)
+BASE_NOVZ=("${BASE[@]}")
+BASE=("${BASE[@]/#-march=*/-march=mips32r5}")	# one -march only (gas warns on a second one)
+link_bare vz VZ "${VZ_SRC[@]}"
+BASE=("${BASE_NOVZ[@]}")
+# ---- end of the VZ block ----
 
 BENCH_FLAGS=(-ffp-contract=off -fno-math-errno)
 FPU_BENCH=("${FPU[@]}" "${BENCH_FLAGS[@]}")

@@ -1,7 +1,7 @@
 /*
  * VZ cases, guest exits (spec §3.1-§3.6, §2.4): GPSI (PRId, SRSCtl, Count with GT=0, MTC0
  * Count with GT=1, Config0 with CF=0, CACHE per CG/CGI, any CP0 access with CP0=0), GSFC
- * (Status.CU1 with SFC1=0, Status.IE with MC=1/FCD=0), HC, GRR, RI and MFGC0 taken by the
+ * (Status.CU1 with SFC1=0, Status.IE with MC=1/FCD=0), WAIT, HC, GRR, RI and MFGC0 taken by the
  * guest itself, GHFC (guest exception with MC=1/FCD=0). Each checks the root state at the exit
  * (ExcCode, GExcCode, EPC, BD, BadInstr) and that the guest resumes where root sends it.
  */
@@ -9,6 +9,7 @@
 
 #define INSN(label) (*(const volatile u32 *)(label))
 #define EMU_VALUE 0xc0ffee01u
+#define WAIT_WATCHDOG_COUNTS 20000 /* 0.2 ms of Count: far more than the case needs */
 
 /* Emulates the exiting instruction the simplest way: MFC0 gets EMU_VALUE, an MTC0 of guest
  * Status that raised GSFC is completed with MTGC0; then EPC += 4. */
@@ -71,6 +72,10 @@ static void gpsi_cases(void)
 	vz_case_end();
 
 	gpsi("gpsi-srsctl", g_srsctl, g_srsctl_i, GC0_BASE, GC0X_BASE, 0);
+	/* Under the watchdog: a guest WAIT the core ran natively would end as a root Int exit. */
+	vz_watchdog_arm(WAIT_WATCHDOG_COUNTS);
+	gpsi("gpsi-wait", g_wait, g_wait_i, GC0_BASE, GC0X_BASE, 0);
+	vz_watchdog_disarm();
 	gpsi("gpsi-count-gt0", g_count, g_count_i, GC0_BASE, GC0X_BASE, 0);
 	gpsi("gpsi-mtc0-count-gt1", g_mtcount, g_mtcount_i, GC0_BASE | GC0_GT, GC0X_BASE, 0);
 	gpsi("gpsi-config0-cf0", g_config0, g_config0_i, GC0_BASE, GC0X_BASE, 0);
@@ -160,6 +165,7 @@ static void hc_grr_cases(void)
 	vz_check_hc("mfgc0-in-guest", "first-exit", &r.ex[0], HC_GV_GENERAL, (u32)g_ebase + 0x180);
 	vz_check("mfgc0-in-guest", "guest-exccode", EXCCODE(MFGC0(13, 0)), EXC_RI);
 	vz_check("mfgc0-in-guest", "guest-epc", MFGC0(14, 0), (u32)g_mfgc0_i);
+	vz_check("mfgc0-in-guest", "guest-badinstr", MFGC0(8, 1), 0x40626000u); /* mfgc0 v0, $12, 0 (§2.2) */
 	vz_case_end();
 
 	vz_guest_reset(GID_A);
@@ -210,10 +216,4 @@ void vz_cases_exits(void)
 	gsfc_cases();
 	hc_grr_cases();
 	ghfc_cases();
-}
-
-/* Last: WAIT. If a core ran it natively the guest would sleep and nothing else could follow. */
-void vz_cases_last(void)
-{
-	gpsi("gpsi-wait", g_wait, g_wait_i, GC0_BASE, GC0X_BASE, 0);
 }

@@ -14,13 +14,17 @@ vz_rootctx:				/* callee-saved root registers across a guest run */
 	.globl	vz_probe_resume
 vz_probe_resume:			/* where the hook resumes a faulting probe (0: none) */
 	.space	4
+	.globl	vz_root_ie
+vz_root_ie:				/* 1: root Status.IE=1 while the guest runs (watchdog) */
+	.space	4
 
 	.text
 /*
  * vz_enter(entry, a1, a2, a3): the guest starts at `entry` (a guest virtual address) with the
  * root's GPRs, so a1..a3 arrive as given. Root EPC = entry, EXL=1 first, then GM=1 (GM with
- * EXL=0 would be guest mode at once), then ERET. The hook ends the run by clearing GM and
- * returning to vz_return in root mode.
+ * EXL=0 would be guest mode at once), then ERET. Root Status.IE becomes vz_root_ie in the same
+ * write as EXL (masked until the ERET). The hook ends the run by clearing GM and returning to
+ * vz_return in root mode with IE=0.
  */
 	.globl	vz_enter
 	.ent	vz_enter
@@ -41,6 +45,9 @@ vz_enter:
 	mtc0	$a0, $14		/* EPC = guest entry */
 	mfc0	$t1, $12
 	ori	$t1, $t1, ST_EXL_BIT
+	la	$t2, vz_root_ie
+	lw	$t2, 0($t2)
+	or	$t1, $t1, $t2
 	mtc0	$t1, $12
 	ehb
 	mfc0	$t1, $12, 6		/* GuestCtl0.GM = 1 (root EXL=1: still root mode) */

@@ -24,6 +24,10 @@
 /* Offset of the injected-interrupt vector from the guest EBase (GuestCtl2.GVEC). */
 #define GVEC_OFF 0x400
 
+/* Constants in flash the page-size cases read through GPA windows (guest.S). */
+#define G_CONST_A 0x600dc0de
+#define G_CONST_B 0x0ddba110
+
 /* What a root probe returns when its access faulted. */
 #define PROBE_FAULT 0xdeadbeef
 
@@ -147,8 +151,6 @@ extern char g_ll_hc[], g_ll_hc_i[], g_ll_eret[], g_ll_plain[];
 extern char g_bd_gpsi[], g_bd_gpsi_b[], g_bd_gpsi_i[], g_bd_load[], g_bd_load_b[], g_bd_load_i[];
 extern char g_nest[], g_nest_i[];
 extern const u32 g_const_a, g_const_b;
-#define G_CONST_A 0x600dc0deu
-#define G_CONST_B 0x0ddba11u
 
 /* Root entry code (enter.S) */
 void vz_enter(u32 entry, u32 a1, u32 a2, u32 a3);
@@ -158,6 +160,7 @@ u32 vz_probe_syscall(void);
 extern char vz_probe_load_i[], vz_probe_syscall_i[];
 u32 vz_root_llsc(volatile u32 *p, u32 v);
 extern u32 vz_probe_resume;
+extern u32 vz_root_ie;
 
 /* ---- the test hypervisor (hv.c) ---- */
 
@@ -195,6 +198,15 @@ struct vz_probe {
 extern struct vz_probe vz_probe_rec;
 void vz_probe_arm(void);
 
+/*
+ * Watchdog: the root core timer (EVIC IRQ 0) interrupts the next guest runs after `counts`
+ * Count ticks, with root Status.IE=1 while a guest runs, so a guest that never exits ends as a
+ * root Int exit. Disarm clears and masks it again.
+ */
+#define WATCHDOG_PRIORITY 1 /* EVIC priority = root Cause.RIPL of the watchdog interrupt */
+void vz_watchdog_arm(u32 counts);
+void vz_watchdog_disarm(void);
+
 /* Fresh guest `gid`: GuestCtl*, root TLB (code + data entries), guest CP0 basics. */
 void vz_guest_reset(u32 gid);
 /* Root TLB entry `index` for GuestID `rid` (0: a root entry). */
@@ -222,7 +234,6 @@ void vz_cases_exits(void);
 void vz_cases_stage2(void);
 void vz_cases_tlb(void);
 void vz_cases_misc(void);
-void vz_cases_last(void);
 #endif
 
 #endif
