@@ -151,8 +151,8 @@ function loadGuests(config: TextFile, warnings: Warning[]): Map<string, GuestInp
 
 function runBuild(p: Parsed): BuildResult {
   const configPath = p.args[0]!;
-  const config = { text: readText(configPath, 'config file'), file: configPath };
   const board = loadBoard(p.opts.get('board'));
+  const config = { text: readText(configPath, 'config file'), file: configPath };
   const lib = loadLib(configPath, p.opts.get('lib'));
   const early: Warning[] = [];
   const inputs: BuildInputs = { config, lib, board, guests: loadGuests(config, early) };
@@ -217,8 +217,8 @@ export const mapsCommand: Command = async (argv) => {
   const p = parseOpts('maps', argv, [{ long: 'board', value: true }, { long: 'lib', value: true }], 1, MAPS_USAGE);
   if (!p) return 0;
   const configPath = p.args[0]!;
-  const config = { text: readText(configPath, 'config file'), file: configPath };
   const board = loadBoard(p.opts.get('board'));
+  const config = { text: readText(configPath, 'config file'), file: configPath };
   parseBoard(board.text, board.file, board.name);
   const lib = loadLib(configPath, p.opts.get('lib'));
   const diag = new Diagnostics();

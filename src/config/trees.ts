@@ -78,7 +78,7 @@ export interface VmTree {
 
 type HwItem =
   | { kind: 'leaf'; base: number; size: number; leaf: LeafPlan }
-  | { kind: 'soft'; base: number; size: number; sw: LeafPlan[]; fallback: string | null };
+  | { kind: 'soft'; base: number; size: number; sw: LeafPlan[]; fallback: { message: string; region: Region } | null };
 
 interface Item {
   base: number;
@@ -177,8 +177,9 @@ function planHw(b: number, P: number, ps: Piece[], vm: Vm): HwItem[] {
     throw new UserError(`${regionText(r)} shares the 8 KB block at GPA ${hex(b)} with regions that cannot be mapped next to an executable page: ${others(q, x)}`, r.pos.file, r.pos.line);
   }
   // Last resort, like the original's quarter split: the direct pages of this block trap too.
-  const direct = q.filter((p) => needsDirect(p, b, b + P)).map((p) => regionText(p.regions[0]!));
-  return [{ kind: 'soft', base: b, size: P, sw: planSw(b, P, q, vm), fallback: `${direct.join(', ')} is emulated in software: its 8 KB block at GPA ${hex(b)} mixes it with small blocks of other kinds` }];
+  const direct = q.filter((p) => needsDirect(p, b, b + P)).map((p) => p.regions[0]!);
+  const message = `${direct.map(regionText).join(', ')} is emulated in software: its 8 KB block at GPA ${hex(b)} mixes it with small blocks of other kinds`;
+  return [{ kind: 'soft', base: b, size: P, sw: planSw(b, P, q, vm), fallback: { message, region: direct[0]! } }];
 }
 
 function others(q: Piece[], p: Piece): string {
@@ -214,7 +215,7 @@ export function buildTree(vm: Vm, diag: Diagnostics): VmTree {
     else {
       tree.softEntries++;
       tree.leaves.push(...it.sw);
-      if (it.fallback) diag.warn(`VM ${vm.id}: ${it.fallback}`);
+      if (it.fallback) diag.warn(it.fallback.message, it.fallback.region.pos);
     }
   }
   tree.root = buildArray(items, 0, 2 ** 32, MAX_PAIR);

@@ -85,6 +85,8 @@ function assignIds(vm: Vm, diag: Diagnostics): void {
     const srs = vm.srsGiven ?? gid;
     if (srs < 1 || srs > MAX_SRS) fail(`a VM's shadow set is 1..${MAX_SRS}, found ${srs}`, vm.keyPos.srs!);
     vm.srs = srs;
+    if (vm.srsGiven !== null && vm.srsGiven !== vm.id) diag.warn(`srs = ${srs} is honoured (the original tool forced a VM's shadow set to its id)`, vm.keyPos.srs);
+    if (vm.gidGiven !== null && vm.gidGiven !== vm.id) diag.warn(`gid = ${gid} is honoured (the original tool ignored 'gid' and used the id)`, vm.keyPos.gid);
     if (vm.modeGiven) diag.warn(`'mode' has no effect on a .vm (guests start in guest kernel mode)`, vm.keyPos.mode);
     if (vm.keyPos.sp) diag.warn(`'sp' has no effect on a .vm (a guest sets up its own stack)`, vm.keyPos.sp);
     return;
@@ -117,9 +119,10 @@ function checkRegion(r: Region): void {
   if (!r.auto && r.rpa + r.size > 2 ** 32) fail(`${what}: physical ${hex(r.rpa)} + size runs past 4 GB`, r.pos);
   if (r.size === 0) return;
   if (!r.auto && (r.gpa % 4 || r.size % 4 || r.rpa % 4)) fail(`${what}: address, size and physical address must be multiples of 4 (access checks work on 32-bit words)`, r.pos);
-  if (r.flags & F_X) {
+  if (r.flags & F_X && !r.auto) {
+    // rom/ram sizes are rounded up to 4 KB pages, so only fixed regions can be too small.
     if (r.size < PAGE) fail(`${what}: an executable region must be at least 4 KB (instructions cannot be emulated)`, r.pos);
-    if (!r.auto && (r.gpa % PAGE || r.size % PAGE)) fail(`${what}: an executable region must start and end on 4 KB pages`, r.pos);
+    if (r.gpa % PAGE || r.size % PAGE) fail(`${what}: an executable region must start and end on 4 KB pages`, r.pos);
   }
   if (r.auto) {
     if (!Number.isInteger(Math.log2(r.align)) || r.align < 1) fail(`${what}: alignment ${hex(r.align)} is not a power of two`, r.pos);
@@ -154,6 +157,7 @@ function checkSetups(vm: Vm): void {
 /** After allocation: physical overlaps between all regions and with the hypervisor's areas. */
 export function checkPlacement(m: SystemModel): void {
   const all = m.vms.flatMap((v) => v.regions.filter((r) => r.size > 0));
+  checkReserved(m, all);
   for (let i = 0; i < all.length; i++) {
     const a = all[i]!;
     for (let j = i + 1; j < all.length; j++) {
@@ -162,10 +166,15 @@ export function checkPlacement(m: SystemModel): void {
       const bad = (writable(a.flags) && !(a.flags & F_S)) || (writable(b.flags) && !(b.flags & F_S));
       if (!bad) continue;
       const lo = Math.max(a.rpa, b.rpa), hi = Math.min(a.rpa + a.size, b.rpa + b.size);
-      const later = b.pos.line >= a.pos.line && b.pos.file === a.pos.file ? b : a;
+      // Report at the region the user wrote last (never at the synthesized ERET page).
+      const later = a.kind === 'eret' || (b.kind !== 'eret' && b.pos.file === a.pos.file && b.pos.line >= a.pos.line) ? b : a;
       fail(`${regionText(a)} and ${regionText(b)} overlap at RPA ${hex(lo)}..${hex(hi)}; a writable region may overlap another only if both are shared ('s')`, later.pos);
     }
   }
+}
+
+/** Guests stay out of the hypervisor's code and the table (writes) and its data (any access). */
+function checkReserved(m: SystemModel, all: Region[]): void {
   const b = m.board;
   const reserved = [
     { lo: kphys(b.vzcode), hi: kphys(b.vzcode) + HV_CODE_SIZE, what: `the hypervisor's code (vzcode ${hex(b.vzcode)})`, anyAccess: false },
