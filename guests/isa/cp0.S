@@ -9,17 +9,15 @@
 	.set	noreorder
 	.set	noat
 
-/* TRAP name, taken(0/1), insn...: a trap instruction that must (not) raise Tr */
-.macro	TRAP name, taken, insn:vararg
+/* TRAP name, insn...: a trap instruction that must raise Tr; NOTRAP: one that must not */
+.macro	TRAP name, insn:vararg
 	EXPECT	1f
 	li	$t4, 5
 	li	$t5, -3
 	li	$t6, 5
 	\insn
-	.if	\taken
 	b	2f			/* reached only if no trap was taken */
 	nop
-	.endif
 1:	CHECK_EXC \name, EXC_TR
 	b	3f
 	nop
@@ -62,29 +60,29 @@
 	CHECK	break.badinstr, $s0, 0x0007000d
 
 	/* ---- traps (t4 = 5, t5 = -3, t6 = 5) ---- */
-	TRAP	teq.taken, 1, teq $t4, $t6
+	TRAP	teq.taken, teq $t4, $t6
 	NOTRAP	teq.not-taken, teq $t4, $t5
-	TRAP	tne.taken, 1, tne $t4, $t5
+	TRAP	tne.taken, tne $t4, $t5
 	NOTRAP	tne.not-taken, tne $t4, $t6
-	TRAP	tge.taken, 1, tge $t4, $t5
+	TRAP	tge.taken, tge $t4, $t5
 	NOTRAP	tge.not-taken, tge $t5, $t4
-	TRAP	tgeu.taken, 1, tgeu $t5, $t4
+	TRAP	tgeu.taken, tgeu $t5, $t4
 	NOTRAP	tgeu.not-taken, tgeu $t4, $t5
-	TRAP	tlt.taken, 1, tlt $t5, $t4
+	TRAP	tlt.taken, tlt $t5, $t4
 	NOTRAP	tlt.not-taken, tlt $t4, $t6
-	TRAP	tltu.taken, 1, tltu $t4, $t5
+	TRAP	tltu.taken, tltu $t4, $t5
 	NOTRAP	tltu.not-taken, tltu $t5, $t4
-	TRAP	teqi.taken, 1, teqi $t4, 5
+	TRAP	teqi.taken, teqi $t4, 5
 	NOTRAP	teqi.not-taken, teqi $t4, 6
-	TRAP	tnei.taken, 1, tnei $t4, 6
+	TRAP	tnei.taken, tnei $t4, 6
 	NOTRAP	tnei.not-taken, tnei $t4, 5
-	TRAP	tgei.taken, 1, tgei $t5, -3
+	TRAP	tgei.taken, tgei $t5, -3
 	NOTRAP	tgei.not-taken, tgei $t5, -2
-	TRAP	tgeiu.taken, 1, tgeiu $t5, 7		/* 0xfffffffd >= 7 unsigned */
+	TRAP	tgeiu.taken, tgeiu $t5, 7		/* 0xfffffffd >= 7 unsigned */
 	NOTRAP	tgeiu.not-taken, tgeiu $t4, -1		/* 5 >= 0xffffffff: no */
-	TRAP	tlti.taken, 1, tlti $t5, 0
+	TRAP	tlti.taken, tlti $t5, 0
 	NOTRAP	tlti.not-taken, tlti $t4, 5
-	TRAP	tltiu.taken, 1, tltiu $t4, -1		/* 5 < 0xffffffff unsigned */
+	TRAP	tltiu.taken, tltiu $t4, -1		/* 5 < 0xffffffff unsigned */
 	NOTRAP	tltiu.not-taken, tltiu $t5, 5
 	EXPECT	1f
 .Ltrap_epc:
