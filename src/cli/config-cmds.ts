@@ -20,7 +20,7 @@ import type { GuestInput } from '../config/model.ts';
 import { hex, kphys } from '../config/numbers.ts';
 import { parseConfig, parseDeviceLib } from '../config/parser.ts';
 import { formatReport } from '../config/report.ts';
-import { decodeSystemTable } from '../config/systable.ts';
+import { decodeSystemTable, readSystemTable } from '../config/systable.ts';
 import type { Command } from './main.ts';
 
 interface OptSpec {
@@ -123,7 +123,9 @@ function loadLib(configPath: string, arg: string | true | undefined): TextFile {
   return { text: BUNDLED_DEVICE_LIB, file: 'device.lib (bundled)' };
 }
 
-const mapPathOf = (p: string): string => (extname(p) ? p.slice(0, -extname(p).length) : p) + '.map';
+/** `p` with its extension replaced (or added). */
+const withExt = (p: string, ext: string): string => (extname(p) ? p.slice(0, -extname(p).length) : p) + ext;
+const mapPathOf = (p: string): string => withExt(p, '.map');
 
 function mtime(p: string): number {
   return statSync(p).mtimeMs;
@@ -182,7 +184,7 @@ export const buildCommand: Command = async (argv) => {
   const r = runBuild(p);
   printWarnings(r.warnings);
   const outOpt = p.opts.get('output');
-  const out = typeof outOpt === 'string' ? outOpt : basename(mapPathOf(p.args[0]!)).replace(/\.map$/, '.srec');
+  const out = typeof outOpt === 'string' ? outOpt : withExt(basename(p.args[0]!), '.srec');
   writeAtomic(out, r.srec);
   if (p.opts.has('report')) process.stdout.write(formatReport(decodeSystemTable(r.table, out)));
   process.stdout.write(`tinyvp: wrote ${out} (${summary(r)})\n`);
@@ -252,9 +254,17 @@ export const inspectCommand: Command = async (argv) => {
   if (!p) return 0;
   const file = p.args[0]!;
   const img = parseSrec(readText(file, 'image'), file);
-  const chunk = img.chunks.find((c) => kphys(c.addr) <= SYSTEM_TABLE_PA && SYSTEM_TABLE_PA < kphys(c.addr) + c.data.length);
-  if (!chunk) throw new UserError(`no system table at ${hex((SYSTEM_TABLE_PA | 0x80000000) >>> 0)} (not an image written by 'tinyvp build')`, file);
-  const table = decodeSystemTable(chunk.data.subarray(SYSTEM_TABLE_PA - kphys(chunk.addr)), file);
+  // Reads physical memory as the image would fill it (erased flash reads 0xff).
+  const read = (pa: number, n: number): Uint8Array => {
+    const out = new Uint8Array(n).fill(0xff);
+    for (const c of img.chunks) {
+      const lo = Math.max(pa, kphys(c.addr)), hi = Math.min(pa + n, kphys(c.addr) + c.data.length);
+      if (lo < hi) out.set(c.data.subarray(lo - kphys(c.addr), hi - kphys(c.addr)), lo - pa);
+    }
+    return out;
+  };
+  const table = readSystemTable(read, file);
+  if (!table) throw new UserError(`no system table at ${hex((SYSTEM_TABLE_PA | 0x80000000) >>> 0)} (not an image written by 'tinyvp build')`, file);
   const missing = table.vms.filter((vm) => vm.image && !img.chunks.some((c) => kphys(c.addr) <= vm.image!.addr && vm.image!.addr + vm.image!.size <= kphys(c.addr) + c.data.length));
   for (const vm of missing) process.stderr.write(`tinyvp: warning: ${file}: the image has no data for VM ${vm.id}'s guest at ${hex(vm.image!.addr)}\n`);
   process.stdout.write(formatReport(table, { trees: true }));

@@ -29,7 +29,11 @@ export function allocate(m: SystemModel): void {
     for (const r of vm.regions) {
       if (!r.auto) continue;
       const p = r.kind === 'rom' ? pools.rom : pools.ram;
-      r.size = alignUp(r.size, PAGE);
+      // A map's rom may start inside a page (an ELF segment at 0x9fc00030): cover the page.
+      const lead = r.gpa % PAGE;
+      r.gpa -= lead;
+      r.gva -= lead;
+      r.size = alignUp(r.size + lead, PAGE);
       r.rpa = place(p.ptr, r, busy, p.pool, r.kind === 'rom' ? 'ROM' : 'RAM');
       p.ptr = r.rpa + r.size;
     }

@@ -12,7 +12,7 @@ import type { DmaPlan, SetupWrite } from './dma.ts';
 import { EMU_TIMER, EMU_TIMER_NAME, EMULATORS } from './emulators.ts';
 import { attrOf } from './flags.ts';
 import { IC_MASK_WORDS, type IrqPlan } from './irq.ts';
-import { SYSTEM_TABLE_PA } from './layout.ts';
+import { SYSTEM_TABLE_MAX, SYSTEM_TABLE_PA } from './layout.ts';
 import type { RegionKind, SystemModel } from './model.ts';
 import { hex, kphys, log2 } from './numbers.ts';
 import { IRQ_SLOTS } from './parser.ts';
@@ -549,6 +549,18 @@ export function systemTableLength(head: Uint8Array): number | null {
   if (head.length < 16) return null;
   const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
   return v.getUint32(0, true) === TABLE_MAGIC ? v.getUint32(8, true) : null;
+}
+
+/**
+ * Finds the table at its fixed address through `read(physicalAddress, length)` (e.g. over the
+ * flash model) and decodes it. Returns null when the magic is not there: an image without a
+ * table boots bare metal. A table that is there but damaged is a UserError.
+ */
+export function readSystemTable(read: (pa: number, length: number) => Uint8Array, file = 'system table'): SystemTable | null {
+  const length = systemTableLength(read(SYSTEM_TABLE_PA, 16));
+  if (length === null) return null;
+  if (length < HEADER_SIZE || length > SYSTEM_TABLE_MAX) throw new UserError(`system table: length ${length} is outside ${HEADER_SIZE}..${SYSTEM_TABLE_MAX}`, file);
+  return decodeSystemTable(read(SYSTEM_TABLE_PA, length), file);
 }
 
 /**

@@ -218,39 +218,41 @@ export function buildTree(vm: Vm, diag: Diagnostics): VmTree {
       if (it.fallback) diag.warn(it.fallback.message, it.fallback.region.pos);
     }
   }
-  tree.root = buildArray(items, 0, 2 ** 32, MAX_PAIR);
+  tree.root = buildArray(items, 0, 2 ** 32, MAX_PAIR, hwEntry);
   return tree;
 }
 
-function hwEntry(it: HwItem, mask: number, golden: number): TreeEntry {
-  if (it.kind === 'leaf') return { kind: 'leaf', base: it.base, size: it.size, leaf: it.leaf, mask, golden };
-  const sw = it.sw.map((l) => ({ base: l.base, size: 2 * l.pageSize, l }));
-  return { kind: 'soft', base: it.base, size: it.size, target: slotEntry(sw, it.size, (x) => swLeafEntry(x)), mask, golden };
+function hwEntry(it: HwItem): TreeEntry {
+  if (it.kind === 'leaf') return { kind: 'leaf', base: it.base, size: it.size, leaf: it.leaf, mask: 0, golden: 0 };
+  const sw = it.sw.map((l) => ({ base: l.base, size: 2 * l.pageSize, leaf: l }));
+  return { kind: 'soft', base: it.base, size: it.size, target: slotEntry(sw, it.size, swEntry), mask: 0, golden: 0 };
 }
 
-function swLeafEntry(x: { base: number; size: number; l: LeafPlan }): TreeEntry {
-  return { kind: 'leaf', base: x.base, size: x.size, leaf: x.l, mask: 0, golden: 0 };
+function swEntry(x: { base: number; size: number; leaf: LeafPlan }): TreeEntry {
+  return { kind: 'leaf', base: x.base, size: x.size, leaf: x.leaf, mask: 0, golden: 0 };
 }
 
-function buildArray<T extends Item>(items: T[], base: number, area: number, slot: number, make?: (it: T) => TreeEntry): (TreeEntry | null)[] {
-  const n = area / slot;
-  const groups: T[][] = Array.from({ length: n }, () => []);
+/** The entries of an array of `area / slot` slots starting at `base`. */
+function buildArray<T extends Item>(items: T[], base: number, area: number, slot: number, make: (it: T) => TreeEntry): (TreeEntry | null)[] {
+  const groups: T[][] = Array.from({ length: area / slot }, () => []);
   for (const it of items) groups[Math.floor((it.base - base) / slot)]!.push(it);
   return groups.map((g) => (g.length ? slotEntry(g, slot, make) : null));
 }
 
-/** The entry for the items of one slot of size `slot`. */
-function slotEntry<T extends Item>(g: T[], slot: number, make?: (it: T) => TreeEntry): TreeEntry {
-  const build = make ?? ((it: T) => hwEntry(it as unknown as HwItem, 0, 0));
+/**
+ * The entry for the items of one slot: the item itself when alone, else a node for the
+ * smallest block holding them all; its mask/golden check the bits between slot and block.
+ */
+function slotEntry<T extends Item>(g: T[], slot: number, make: (it: T) => TreeEntry): TreeEntry {
   if (g.length === 1) {
     const it = g[0]!;
-    const e = build(it);
+    const e = make(it);
     e.mask = ((slot - 1) & ~(it.size - 1)) >>> 0;
     e.golden = (it.base & e.mask) >>> 0;
     return e;
   }
-  let q = 4 * Math.max(...g.map((it) => it.size));
   const first = g[0]!.base;
+  let q = 4 * Math.max(...g.map((it) => it.size));
   while (q < slot && !g.every((it) => Math.floor(it.base / q) === Math.floor(first / q))) q *= 4;
   q = Math.min(q, slot);
   const qbase = Math.floor(first / q) * q;

@@ -7,7 +7,7 @@
 import { UserError } from '../sim/errors.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { F_I, F_IL, F_S, F_W, F_X, flagsText, traps } from './flags.ts';
-import { HV_CODE_SIZE, HV_DATA_SIZE, overlaps, PAGE, SYSTEM_TABLE_MAX, SYSTEM_TABLE_PA } from './layout.ts';
+import { alignUp, HV_CODE_SIZE, HV_DATA_SIZE, overlaps, PAGE, SYSTEM_TABLE_MAX, SYSTEM_TABLE_PA } from './layout.ts';
 import type { Pos } from './lexer.ts';
 import type { Device, Region, SystemModel, Vm } from './model.ts';
 import { hex, kphys } from './numbers.ts';
@@ -126,7 +126,6 @@ function checkRegion(r: Region): void {
   }
   if (r.auto) {
     if (!Number.isInteger(Math.log2(r.align)) || r.align < 1) fail(`${what}: alignment ${hex(r.align)} is not a power of two`, r.pos);
-    if (r.gpa % PAGE) fail(`${what}: a rom/ram region must start on a 4 KB page (GPA ${hex(r.gpa)})`, r.pos);
   } else if (r.size >= PAGE && !traps(r.flags) && (r.rpa - r.gpa) % PAGE !== 0) {
     // Direct pages map whole 4 KB frames; emulated ones are reached by software at any offset.
     fail(`${what}: physical ${hex(r.rpa)} and GPA ${hex(r.gpa)} must have the same offset within a 4 KB page`, r.pos);
@@ -138,7 +137,10 @@ function checkEntryMapped(vm: Vm): void {
   if (vm.kind !== 'vm' || vm.entry === null) return;
   if (vm.entry < 0x80000000 || vm.entry >= 0xc0000000) return;
   const gpa = kphys(vm.entry);
-  const ok = vm.regions.some((r) => r.flags & F_X && gpa >= r.gpa && gpa < r.gpa + Math.max(r.size, r.auto ? PAGE : 0));
+  // rom/ram are not allocated yet: they will cover whole pages from their first one.
+  const end = (r: Region): number => (r.auto ? alignUp(r.gpa + r.size, PAGE) : r.gpa + r.size);
+  const start = (r: Region): number => (r.auto ? r.gpa - (r.gpa % PAGE) : r.gpa);
+  const ok = vm.regions.some((r) => r.flags & F_X && gpa >= start(r) && gpa < end(r));
   if (!ok) fail(`entry ${hex(vm.entry)} (GPA ${hex(gpa)}) is not inside an executable region of VM ${vm.id}`, vm.entryPos ?? vm.pos);
 }
 

@@ -259,6 +259,13 @@ describe('guest images (§7)', () => {
     expect(r.srec).toMatch(/^S3159D010000(AA){16}[0-9A-F]{2}$/m);
   });
 
+  it('a segment that starts inside a page gets the whole page (text at 0x9fc00030)', () => {
+    const elf = buildElf({ entry: 0x9fc00030, segments: [{ vaddr: 0x9fc00030, data: new Uint8Array(0xff0).fill(9), flags: 5 }] }).bytes;
+    const r = build('.vm\n id = 1\n elf = g.elf\n.\n', { guests: { 'g.elf': elf } });
+    expect(r.model.vms[1]!.regions.find((x) => x.kind === 'rom')).toMatchObject({ gva: 0x9fc00000, gpa: 0x1fc00000, size: 0x2000, rpa: 0x1d010000 });
+    expect(r.images.get(1)!.chunks[0]!.addr).toBe(0x1d010030);
+  });
+
   it('refuses initialised data that would have to be copied into RAM', () => {
     const elf = buildElf({ entry: 0x9fc00000, segments: [{ vaddr: 0x9fc00000, data: new Uint8Array(0x100), flags: 5 }, { vaddr: 0xa0000000, data: new Uint8Array([1, 2, 3, 4]), flags: 6 }] }).bytes;
     expect(err('.vm\n id = 1\n elf = g.elf\n.\n', { guests: { 'g.elf': elf } })).toMatch(/segment loaded at 0xa0000000 \(0x4 bytes\) lies in ram at GPA 0x0, which is RAM; initialised data needs a flash load address/);

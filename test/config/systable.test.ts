@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/config/crc32.ts';
 import { SYSTEM_TABLE_PA } from '../../src/config/layout.ts';
-import { decodeSystemTable, HEADER_SIZE, SEC, systemTableLength, TABLE_MAGIC } from '../../src/config/systable.ts';
+import { decodeSystemTable, HEADER_SIZE, readSystemTable, SEC, systemTableLength, TABLE_MAGIC } from '../../src/config/systable.ts';
 import { buildReference, userError } from './helpers.ts';
 
 const r = buildReference('config-dma.file', 'wifire');
@@ -58,6 +58,16 @@ describe('decodeSystemTable', () => {
     expect(decodeSystemTable(longer).length).toBe(table.length);
     expect(systemTableLength(table.subarray(0, 16))).toBe(table.length);
     expect(systemTableLength(new Uint8Array(16))).toBeNull();
+  });
+
+  it('readSystemTable finds the table at its fixed address, or reports none', () => {
+    const flash = new Uint8Array(0x10000).fill(0xff);
+    const read = (pa: number, n: number): Uint8Array => flash.slice(pa - SYSTEM_TABLE_PA, pa - SYSTEM_TABLE_PA + n);
+    expect(readSystemTable(read)).toBeNull();
+    flash.set(table);
+    expect(readSystemTable(read)!.vms).toHaveLength(2);
+    flash[100]! ^= 0xff;
+    expect(userError(() => readSystemTable(read, 'flash')).format()).toMatch(/^flash: system table: CRC mismatch/);
   });
 
   const fail = (b: Uint8Array): string => userError(() => decodeSystemTable(b, 'img.srec')).format();
