@@ -5,7 +5,7 @@
  * pairs, devices, IRQs owned and emulated, DMA zone; then IRQ routing and set-up writes;
  * `inspect` adds the page-table trees.
  */
-import { SETUP_CFGPG, SETUP_PMD, SETUP_SBA, SETUP_USER, setupName } from './dma.ts';
+import { SETUP_USER, setupName } from './dma.ts';
 import { emulatorName } from './emulators.ts';
 import { flagsText } from './flags.ts';
 import { maskIrqs } from './irq.ts';
@@ -96,9 +96,8 @@ function routing(t: SystemTable): string[] {
 function setupSection(t: SystemTable): string[] {
   const L = [`board set-up writes (${t.setup.length}, physical address = value):`];
   for (const w of t.setup) {
-    const name = w.kind === SETUP_USER ? `setup VM ${w.vmId}` : setupName(w.addr);
-    const tag = w.kind === SETUP_SBA || w.kind === SETUP_CFGPG || w.kind === SETUP_PMD || w.kind === SETUP_USER ? name : '?';
-    L.push(`  ${pad(tag, 14)}${hex8(w.addr)} = ${hex8(w.value)}`);
+    const name = w.kind === SETUP_USER ? `setup VM ${w.vmId}` : setupName(w.addr) || '?';
+    L.push(`  ${pad(name, 14)}${hex8(w.addr)} = ${hex8(w.value)}`);
   }
   const d = t.dma;
   L.push(`DMA: CFGPG ${hex8(d.cfgpg)}; groups: ${d.groups.map((g) => `${g.group} = VM ${g.vmId} zone ${hex8(g.addr)}/${sizeText(g.size)}`).join('; ') || 'none'}; peripheral sets: ${[2, 3, 4].map((k) => `${k}:${d.sets[k as 2 | 3 | 4] || '-'}`).join(' ')}`);
