@@ -6,11 +6,15 @@ import { readFileSync } from 'node:fs';
 import { parseDuration, CPU_HZ } from '../sim/clock.ts';
 import { UserError } from '../sim/errors.ts';
 import { loadFirmware } from '../image/load.ts';
-import { Machine } from '../machine/machine.ts';
+import { DEFAULT_BOARD, Machine } from '../machine/machine.ts';
+import { boardNames } from '../board/boards.ts';
+import { formatTime } from '../sim/clock.ts';
 import { parseInputScript } from '../machine/input-script.ts';
 import { flag, helpText, opt, parseArgs, parseNumber, type OptionSpec } from './args.ts';
 
 const SPECS: OptionSpec[] = [
+  { name: 'board', value: true, help: `board: ${boardNames().join(', ')} (default ${DEFAULT_BOARD})` },
+  { name: 'leds', help: "print LED changes as 'LED <name> on|off @<virtual time>'" },
   { name: 'entry', value: true, help: 'start address (default: ELF/S-record entry, else the reset vector)' },
   { name: 'for', value: true, help: 'virtual time to run, e.g. 5s, 200ms (default: until stopped)' },
   { name: 'until', value: true, help: 'exit 0 as soon as the console shows this text (1 if --for passes first)' },
@@ -40,15 +44,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   const until = opt(p, 'until') ?? null;
   const inputText = opt(p, 'input');
 
-  const m = new Machine({ until, keepConsole: false });
+  const m = new Machine({ board: opt(p, 'board') ?? DEFAULT_BOARD, until, keepConsole: false });
   m.load(img, file);
   m.boot(entry);
   if (inputText !== undefined) m.scheduleInput(parseInputScript(inputText));
 
   let out = '';
+  let atLineStart = true;
   m.console.onText = (s) => {
     out += s;
+    atLineStart = s.endsWith('\n');
   };
+  if (flag(p, 'leds')) {
+    m.board.onLed = (name, on, cycle) => {
+      out += `${atLineStart ? '' : '\n'}LED ${name} ${on ? 'on' : 'off'} @${formatTime(cycle)}\n`;
+      atLineStart = true;
+    };
+  }
   const flush = (): void => {
     if (out.length > 0) {
       process.stdout.write(out, 'latin1');

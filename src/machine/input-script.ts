@@ -1,6 +1,8 @@
 /**
- * `--input` scripts: console input at virtual times, e.g. `@1s:\x051=;@2s:\x050`. Each item is
- * `@TIME:TEXT`; items are separated by `;`. TEXT understands \xNN, \n, \r, \t, \\ and \;.
+ * `--input` scripts: console input and button presses at virtual times, e.g.
+ * `@1s:\x051=;@2s:\x050;@3s:!press BTN1;@3.2s:!release BTN1`. Each item is `@TIME:TEXT`;
+ * items are separated by `;`. TEXT understands \xNN, \n, \r, \t, \\, \; and \! (a leading
+ * `!` starts a board command: `!press NAME`, `!release NAME`).
  */
 import { parseDuration } from '../sim/clock.ts';
 import { UserError } from '../sim/errors.ts';
@@ -8,7 +10,10 @@ import { UserError } from '../sim/errors.ts';
 export interface InputEvent {
   /** Virtual time in cycles. */
   at: number;
+  /** Console bytes (empty for a button event). */
   bytes: number[];
+  /** A button to press (down) or release. */
+  button?: { name: string; down: boolean };
 }
 
 export function parseInputScript(script: string): InputEvent[] {
@@ -23,6 +28,15 @@ export function parseInputScript(script: string): InputEvent[] {
     if (at === null) throw new UserError(`--input: bad time '${time}' (use e.g. 1s, 250ms)`);
     const bytes: number[] = [];
     let j = colon + 1;
+    if (script[j] === '!') {
+      const end = script.indexOf(';', j);
+      const cmd = script.slice(j + 1, end < 0 ? script.length : end).trim();
+      const m = /^(press|release)\s+(\S+)$/.exec(cmd);
+      if (m === null) throw new UserError(`--input: unknown command '!${cmd}' (use !press NAME or !release NAME)`);
+      events.push({ at, bytes, button: { name: m[2]!, down: m[1] === 'press' } });
+      i = end < 0 ? script.length : end + 1;
+      continue;
+    }
     for (; j < script.length && script[j] !== ';'; j++) {
       const ch = script[j]!;
       if (ch !== '\\') { bytes.push(ch.charCodeAt(0) & 0xff); continue; }
@@ -35,7 +49,7 @@ export function parseInputScript(script: string): InputEvent[] {
       } else if (e === 'n') bytes.push(10);
       else if (e === 'r') bytes.push(13);
       else if (e === 't') bytes.push(9);
-      else if (e === '\\' || e === ';' || e === '@') bytes.push(e.charCodeAt(0));
+      else if (e === '\\' || e === ';' || e === '@' || e === '!') bytes.push(e.charCodeAt(0));
       else throw new UserError(`--input: unknown escape '\\${e ?? ''}'`);
     }
     events.push({ at, bytes });

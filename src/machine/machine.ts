@@ -95,9 +95,18 @@ export class Machine {
 
   /** Types each event's bytes at its virtual time. */
   scheduleInput(events: InputEvent[]): void {
+    for (const e of events) {
+      const b = e.button;
+      if (b !== undefined && !this.board.spec.buttons.some((x) => x.name.toLowerCase() === b.name.toLowerCase())) {
+        const have = this.board.spec.buttons.map((x) => x.name).join(', ') || 'none';
+        throw new UserError(`--input: board ${this.board.name} has no button '${b.name}' (buttons: ${have})`);
+      }
+    }
     let k = 0;
     const t = new Timer('input-script', () => {
-      this.type(events[k++]!.bytes);
+      const e = events[k++]!;
+      if (e.button !== undefined) this.board.press(e.button.name, e.button.down);
+      else this.type(e.bytes);
       if (k < events.length) this.clock.schedule(t, events[k]!.at);
     });
     if (events.length > 0) this.clock.schedule(t, events[0]!.at);
