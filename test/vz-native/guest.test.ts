@@ -11,7 +11,7 @@ import {
   TLBWI, V0, V1, ZERO,
 } from '../util/mips-asm.ts';
 import {
-  ENTRY, GC0_BASE, GDATA, GID, GUEST_EBASE, GVEC_OFF, HC_DONE, HC_VEC_GENERAL, HC_VEC_GVEC, HC_VEC_REFILL, ROOT_EBASE, Rig, excCode,
+  ENTRY, GC0_BASE, GDATA, GID, GUEST_EBASE, GVEC_OFF, HC_DONE, HC_VEC_GENERAL, HC_VEC_GVEC, HC_VEC_INT, HC_VEC_REFILL, ROOT_EBASE, Rig, excCode,
   u32, type Exit, type Action,
 } from './rig.ts';
 
@@ -256,6 +256,36 @@ describe('interrupts of a non-EIC guest', () => {
     expect(rig.cpu.mfgc0(13, 0) & (1 << 10)).toBe(0);
   });
 
+  it('vz.inject-vip-iv1', () => {
+    // Cause.IV=1 with IntCtl.VS=0: the guest's interrupt vector EBase+0x200.
+    const rig = new Rig();
+    rig.setup([HYPCALL(1), BEQ(ZERO, ZERO, -1), NOP], {
+      gstatus: ST_IE | (1 << 10), gcause: CA_IV,
+      act: (e) => e.hc === 1 ? (cpu) => { cpu.mtc0(C0.GUESTCTL2, 1 << 10); cpu.mtc0(C0.EPC, (e.epc + 4) | 0); cpu.eret(); } : 'halt',
+    });
+    const e = rig.run()[1]!;
+    expect(e.hc).toBe(HC_VEC_INT);
+    expect(excCode(e.g.cause)).toBe(EXC.INT);
+  });
+
+  // CORE BUG (report #3): a non-EIC guest in vectored-interrupt mode (guest Config3.VInt=1,
+  // IntCtl.VS≠0, Cause.IV=1, BEV=0) enters at EBase+0x200 regardless of the vector number;
+  // PRA VI mode is EBase + 0x200 + n × (VS<<5). checkGuestInterrupts (vz.ts) ignores VS.
+  it.fails('vz.guest-vi-vector', () => {
+    const rig = new Rig();
+    const VEC_IP3 = 0x200 + 3 * 0x20;
+    rig.pokeGuest(GUEST_EBASE + VEC_IP3, [HYPCALL(0x263)]);
+    rig.cpu.mtgc0(12, 1, 1 << 5); // guest IntCtl.VS = 1 (32-byte spacing)
+    expect(rig.cpu.mfgc0(16, 3) & (1 << 5)).toBe(1 << 5); // guest Config3.VInt: VI mode exists
+    rig.setup([HYPCALL(1), BEQ(ZERO, ZERO, -1), NOP], {
+      gstatus: ST_IE | (1 << 11), gcause: CA_IV,
+      act: (e) => e.hc === 1 ? (cpu) => { cpu.mtc0(C0.GUESTCTL2, 1 << 11); cpu.mtc0(C0.EPC, (e.epc + 4) | 0); cpu.eret(); } : 'halt',
+    });
+    const e = rig.run()[1]!;
+    expect(excCode(e.g.cause)).toBe(EXC.INT);
+    expect(u32(e.epc)).toBe(u32(GUEST_EBASE + VEC_IP3));
+  });
+
   it('vz.gtimer-irq-non-eic', () => {
     // Guest timer match with IM7 (guest IntCtl.IPTI=7) and IE: a guest interrupt.
     const rig = new Rig();
@@ -338,6 +368,35 @@ describe('guest timer', () => {
 });
 
 describe('root timer and the guest timer', () => {
+  it('vz.root-irq-before-guest-irq', () => {
+    // Root and injected guest interrupts pending at once: the root one is taken first.
+    const rig = new Rig();
+    const c = rig.cpu;
+    const EVIC = 0x1f810000;
+    c.writePhys(EVIC + 0x140, 4, 4 << 2);
+    c.writePhys(EVIC + 0x0c0, 4, 1);
+    c.mtgc0(16, 3, c.mfgc0(16, 3) | CFG3_VEIC);
+    c.mtc0(C0.CAUSE, CA_IV);
+    c.mtc0(C0.STATUS, ST_EXL | ST_IE);
+    c.mtc0(C0.GUESTCTL2, (3 << 24) | GVEC_OFF);
+    c.mtc0(C0.COMPARE, (c.mfc0(C0.COUNT) + 20) | 0);
+    // Let the root timer expire while root code spins at EXL=1 (interrupts masked).
+    const SPIN = ROOT_EBASE + 0x800;
+    rig.poke(SPIN & 0x1fffffff, [BEQ(ZERO, ZERO, -1), NOP]);
+    rig.setup([BEQ(ZERO, ZERO, -1), NOP], { gstatus: ST_IE, gcause: CA_IV, noEnter: true });
+    c.setPc(SPIN);
+    expect(rig.m.run(200)).toBe('time');
+    expect(rig.exits.length).toBe(0);
+    expect(c.mfc0(C0.CAUSE) & CA_TI).toBe(CA_TI);
+    rig.resume(ENTRY);
+    const e = rig.run()[0]!;
+    expect(e.code).toBe(EXC.INT);
+    expect(e.vector).toBe(0x200);
+    expect(u32(e.epc)).toBe(u32(ENTRY));
+    expect(e.gctl2 >>> 24).toBe(3); // the guest's interrupt is still pending
+    expect(e.g.status & ST_EXL).toBe(0);
+  });
+
   it('vz.root-irq-preempts-guest', () => {
     // A root interrupt (core timer through the EVIC, EIC mode, single vector EBase+0x200) is
     // taken while the guest runs with its own IE=0: root EPC = the guest PC, GM stays 1.

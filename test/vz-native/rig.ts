@@ -97,6 +97,8 @@ export interface GuestOptions {
   entry?: number;
   /** Where the code is placed (guest kseg0; default `entry`). */
   codeAt?: number;
+  /** Prepare everything but stay in root (EXL=1); `resume` enters the guest later. */
+  noEnter?: boolean;
   /** Decides per exit; default: halt on HC_DONE and on anything else. */
   act?: (e: Exit, n: number) => Action;
 }
@@ -193,7 +195,7 @@ export class Rig {
     c.mtc0(C0.GUESTCTL1, gid);
     c.mtc0(C0.ENTRYHI, ROOT_ASID);
     if (o.act) this.act = o.act;
-    this.resume(entry);
+    if (!o.noEnter) this.resume(entry);
   }
 
   /** ERET into the guest at `pc` (root must be at EXL=1, e.g. after a 'halt'). */
