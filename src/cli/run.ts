@@ -11,6 +11,8 @@ import { boardNames } from '../board/boards.ts';
 import { formatTime } from '../sim/clock.ts';
 import { parseInputScript } from '../machine/input-script.ts';
 import { flag, helpText, opt, parseArgs, parseNumber, type OptionSpec } from './args.ts';
+import { parseTraceList, startTrace } from '../debug/trace.ts';
+import { runGdbSession } from './gdb-server.ts';
 
 const SPECS: OptionSpec[] = [
   { name: 'board', value: true, help: `board: ${boardNames().join(', ')} (default ${DEFAULT_BOARD})` },
@@ -21,6 +23,8 @@ const SPECS: OptionSpec[] = [
   { name: 'input', value: true, help: "console input at virtual times, e.g. '@1s:\\x051=;@2s:\\x050'" },
   { name: 'realtime', help: 'pace virtual time to the wall clock' },
   { name: 'stats', help: 'print run statistics as one JSON object on stderr at exit' },
+  { name: 'trace', value: true, help: 'trace to stderr: insn, regs, exc, unmapped, mmio, irq, all (comma-separated)' },
+  { name: 'gdb', value: true, help: 'wait for gdb on this TCP port (loopback) before running' },
 ];
 const USAGE = 'tinyvp run <image.srec|image.hex|program.elf> [options]';
 
@@ -43,6 +47,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (limit === null) throw new UserError(`run: bad --for '${forText}' (use e.g. 5s, 250ms, 1000us)`);
   const until = opt(p, 'until') ?? null;
   const inputText = opt(p, 'input');
+  const traceList = opt(p, 'trace');
+  if (traceList !== undefined) parseTraceList(traceList);
+  const gdbText = opt(p, 'gdb');
+  const gdbPort = gdbText === undefined ? null : parseNumber(gdbText, '--gdb port');
+  if (gdbPort !== null && gdbPort > 65535) throw new UserError(`run: bad --gdb port ${gdbText}`);
 
   const m = new Machine({ board: opt(p, 'board') ?? DEFAULT_BOARD, until, keepConsole: false });
   m.load(img, file);
@@ -67,6 +76,31 @@ export async function runCommand(argv: string[]): Promise<number> {
       out = '';
     }
   };
+  // Trace lines are many: collect them and write in chunks.
+  let traceOut: string[] = [];
+  const flushTrace = (): void => {
+    if (traceOut.length > 0) {
+      process.stderr.write(traceOut.join('\n') + '\n');
+      traceOut = [];
+    }
+  };
+  const tracer = traceList === undefined ? null : startTrace(m, traceList, (line) => {
+    traceOut.push(line);
+    if (traceOut.length >= 4096) flushTrace();
+  });
+  if (gdbPort !== null) {
+    m.console.onText = (s) => process.stdout.write(s, 'latin1');
+    const end = await runGdbSession(m, { port: gdbPort, onListening: (port) => process.stderr.write(`tinyvp: waiting for gdb on 127.0.0.1:${port}\n`) });
+    if (end !== 'detached') {
+      tracer?.detach();
+      flushTrace();
+      return 0;
+    }
+    m.console.onText = (s) => {
+      out += s;
+      atLineStart = s.endsWith('\n');
+    };
+  }
   const stdin = attachStdin(m);
   let stopped = false;
   const onSignal = (): void => {
@@ -91,6 +125,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         if (realtime) break;
       }
       flush();
+      flushTrace();
       if (r === 'until') { reason = 'until'; break; }
       if (realtime) {
         const ahead = (m.clock.now / CPU_HZ) * 1000 - (performance.now() - t0);
@@ -99,6 +134,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       } else await yieldToHost();
     }
   } finally {
+    tracer?.detach();
+    flushTrace();
     flush();
     stdin.detach();
     process.off('SIGINT', onSignal);

@@ -124,6 +124,12 @@ export class Cpu implements IrqSink {
 
   rootHandler: RootHandler | null = null;
   /**
+   * Observer of every exception entry (traces, debuggers): called after the entry state is
+   * written and before the native handler; it must not change state. `guestCtx` is true for an
+   * exception taken in the guest context, `fromGuest` when guest mode was interrupted.
+   */
+  excHook: ((cpu: Cpu, code: number, guestCtx: boolean, fromGuest: boolean) => void) | null = null;
+  /**
    * Debug hook called before every instruction (traces, breakpoints, single-step). While it is
    * set the core runs one instruction per inner-loop entry; returning true halts before `pc`.
    */
@@ -138,7 +144,7 @@ export class Cpu implements IrqSink {
   /** Leave the inner loop after this instruction. */
   brk = false;
   private runStart = 0;
-  /** @internal Faulting-instruction context of the current slow path (see sync). */
+  /** PC of the instruction being executed when a slow path (MMIO, exception) runs; read-only. */
   ipc = 0;
   /** @internal */
   inDs = false;
@@ -710,6 +716,7 @@ export class Cpu implements IrqSink {
   enter(code: number, epc: number, inDs: boolean, vec: number, badInstr: boolean, ce: number, eicSrs = -1): void {
     const c = this.cp0;
     const stat = c[C0.STATUS]!;
+    const fromGuest = this.guest;
     if (badInstr) {
       c[C0.BADINSTR] = this.iw;
       if (inDs) c[C0.BADINSTRP] = this.brw;
@@ -739,6 +746,7 @@ export class Cpu implements IrqSink {
     this.modeChanged();
     const base = stat & ST_BEV ? BEV_BASE : c[C0.EBASE]! & ~0xfff;
     this.setPc((base + vec) | 0);
+    if (this.excHook !== null) this.excHook(this, code, false, fromGuest);
     if (this.rootHandler !== null) this.rootHandler(this, code);
   }
 

@@ -193,6 +193,7 @@ export function guestEnter(cpu: Cpu, code: number, epc: number, inDs: boolean, v
   cpu.trap = true;
   cpu.brk = true;
   cpu.modeChanged();
+  if (cpu.excHook !== null) cpu.excHook(cpu, code, true, true);
   const c = cpu.cp0;
   if (!(stat & ST_EXL) && c[C0.GUESTCTL0]! & GC0_MC && !(c[C0.GUESTCTL0EXT]! & GC0X_FCD)) {
     // GHFC: reported after the guest state change; root EPC is where the guest resumes.
