@@ -3,7 +3,8 @@
  * spec/mips-vz-m5150.md §2.3, §2.4, §7.1). Each function returns one instruction word as an
  * unsigned number; operands follow assembler order (`LW(rt, off, base)` is `lw rt, off(base)`).
  * Branch offsets are in instructions relative to the delay slot; `branchTo` computes them.
- * A handful of words were checked by hand against mipsel-linux-gnu-objdump (see the report).
+ * Checked once by hand against mipsel-linux-gnu-objdump -m mips:isa32r5 -M virt (all encoders;
+ * e.g. hypcall 0x123 = 0x42091828, cache 0x15,16(a0) = 0xbc950010, mtc0 t0,c0_srsctl = 0x40886002).
  */
 
 export const ZERO = 0, AT = 1, V0 = 2, V1 = 3, A0 = 4, A1 = 5, A2 = 6, A3 = 7;
@@ -42,7 +43,7 @@ const special = (rs: number, rt: number, rd: number, sa: number, funct: number):
 // ---------------------------------------------------------------- integer
 
 export const NOP = 0;
-/** SSNOP-free hazard barrier (sll $0, $0, 3). */
+/** EHB (sll $0, $0, 3): execution hazard barrier. */
 export const EHB = 0x000000c0;
 export const ADDIU = (rt: number, rs: number, imm: number): number => itype(0x09, rs, rt, simm16(imm));
 export const ORI = (rt: number, rs: number, imm: number): number => itype(0x0d, rs, rt, uimm16(imm));

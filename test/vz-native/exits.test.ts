@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { C0, CA_IV, EXC, ST_CU0, ST_CU1, ST_EXL, ST_IE, ST_UM } from '../../src/mips/cp0.ts';
-import { GC0_CF, GC0_CG, GC0_GT, GC0_MC, GC0_RI, GC0_SFC1, GC0X_CGI, GC0X_FCD, GEXC } from '../../src/mips/vz.ts';
+import { GC0_CF, GC0_CG, GC0_GT, GC0_MC, GC0_RI, GC0_SFC1, GC0X_BG, GC0X_CGI, GC0X_FCD, GC0X_OG, GEXC } from '../../src/mips/vz.ts';
 import {
   A0, BEQ, CACHE, HYPCALL, JR, LI, LW, MFC0, MFGC0, MTC0, MTC1, NOP, RDHWR, SW, SYSCALL, T0, TLBWI, UNDEFINED, V0, WAIT, ZERO,
 } from '../util/mips-asm.ts';
@@ -89,6 +89,12 @@ describe('GPSI', () => {
   it('vz.gpsi-tlbwi-at1', () => { gpsi(TLBWI, { gc0: (GC0_BASE & ~(3 << 26)) | (1 << 26) }); });
   it('vz.gpsi-cp0-disabled', () => { gpsi(MFC0(V0, 12, 0), { gc0: 3 << 26 }); });
   it('vz.status-read-cp0', () => { noExit(MFC0(V0, 12, 0)); });
+  it('vz.gpsi-badvaddr-bg1', () => { gpsi(MFC0(V0, 8, 0), { gc0x: GC0X_BG }); });
+  it('vz.badvaddr-bg0', () => { noExit(MFC0(V0, 8, 0)); });
+  it('vz.gpsi-userlocal-og1', () => { gpsi(MFC0(V0, 4, 2), { gc0x: GC0X_OG }); });
+  it('vz.userlocal-og0', () => { noExit(MFC0(V0, 4, 2)); });
+  it('vz.gpsi-mtc0-lladdr', () => { gpsi(MTC0(T0, 17, 0)); });
+  it('vz.gpsi-config7-read', () => { gpsi(MFC0(V0, 16, 7), { gc0: GC0_BASE | GC0_CF }); });
   it('vz.gpsi-rdhwr-cc-gt0', () => { gpsi(RDHWR(V0, 2)); });
   it('vz.rdhwr-cc-gt1', () => { noExit(RDHWR(V0, 2), { gc0: GC0_BASE | GC0_GT }); });
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { C0, EXC, LO_RI, LO_XI, PG_IEC, PG_RIE, PG_XIE } from '../../src/mips/cp0.ts';
 import { GEXC } from '../../src/mips/vz.ts';
-import { A0, A1, ADDIU, BEQ, BNE, HYPCALL, JR, LI, LW, NOP, SW, T0, T1, V0, V1, ZERO } from '../util/mips-asm.ts';
+import { A0, A1, ADDIU, BEQ, BNE, HYPCALL, JR, LI, LL, LW, NOP, SC, SW, T0, T1, V0, V1, ZERO } from '../util/mips-asm.ts';
 import {
-  ENTRY, GID, HC_DONE, LO_DV, LO_DVG, PM_16K, PM_16M, PM_1M, PM_256M, PM_4K, PM_64K, ROOT_ASID, Rig, entryLo, excCode, u32,
+  ENTRY, GID, HC_DONE, LO_DV, LO_DVG, PM_16K, PM_16M, PM_1M, PM_256M, PM_4K, PM_64K, ROOT_ASID, ROOT_EBASE, Rig, entryLo, excCode, u32,
   type Exit,
 } from './rig.ts';
 
@@ -185,6 +185,37 @@ describe('stage-2 faults', () => {
     expect(e.vector).toBe(0x180);
     expect(u32(e.badvaddr)).toBe(GPA);
     expect(u32(e.epc)).toBe(u32(fetch ? GVA : ENTRY + 8));
+  });
+
+  it('vz.ll-sc-s2-mod', () => {
+    // Guest LL, then its SC hits a clean stage-2 page: root sets D and retries; the guest's
+    // LL bit survives the exit and the root ERET, so the SC succeeds.
+    const rig = s2Rig();
+    rig.mapGpa(1, GID, GPA, PM_4K, entryLo(RPA_EVEN, 2), 0);
+    rig.setup([...LI(A0, GVA), LL(T0, 0, A0), ...LI(T1, 0x5c5c), SC(T1, 0, A0), HYPCALL(HC_DONE)], {
+      act: (e, n) => (n === 0 ? writeEntry(e, false, 1) : 'halt'),
+    });
+    const exits = rig.run();
+    expect(exits.length).toBe(2);
+    expect(exits[0]!.code).toBe(EXC.MOD);
+    expect(exits[1]!.gpr[T1]).toBe(1);
+    expect(rig.peek(RPA_EVEN)).toBe(0x5c5c);
+  });
+
+  it('vz.root-does-not-use-guest-entries', () => {
+    // Root code (EXL=1, kuseg mapped) loading a VA that only guest entries cover: a root TLB
+    // refill (taken at the general vector because EXL=1), not the guest's RPA.
+    const rig = s2Rig();
+    rig.mapGpa(1, GID, GPA, PM_4K, entryLo(RPA_EVEN, LO_DV), 0);
+    const CODE = ROOT_EBASE + 0x800;
+    rig.poke(CODE & 0x1fffffff, [...LI(A0, GPA), LW(V0, 0, A0), NOP]);
+    rig.setup([HYPCALL(HC_DONE)], { noEnter: true });
+    rig.cpu.setPc(CODE);
+    const e = rig.run()[0]!;
+    expect(e.code).toBe(EXC.TLBL);
+    expect(u32(e.badvaddr)).toBe(GPA);
+    expect(e.vector).toBe(0x180);
+    expect(u32(e.nestedEpc)).toBe(u32(CODE + 8));
   });
 
   it('vz.bd-s2-refill', () => {
