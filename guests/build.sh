@@ -97,6 +97,25 @@ link_bare vz VZ "${VZ_SRC[@]}"
 BASE=("${BASE_NOVZ[@]}")
 # ---- end of the VZ block ----
 
+# ---- example guests (guests/examples, test/examples): the demo VMs of the reference configs ----
+# One image runs bare metal and as a tinyVP VM: code at 0x9fc00000 (boot flash), RAM at 0xa0000000.
+EX_FLAGS=(-msoft-float -Iguests/examples)
+EX_LD=(-static -no-pie -T guests/examples/examples.ld -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,norelro)
+# link_example NAME BOARD-DEFINE MAIN-SOURCE
+link_example() {
+	local name=$1 board=$2 main=$3 objs
+	objs=$(cc "$WORK/ex-$name" "${EX_FLAGS[@]}" "$board" -- guests/examples/start.S guests/examples/lib.c "$main")
+	# shellcheck disable=SC2086
+	"$CC" "${BASE[@]}" "${EX_FLAGS[@]}" "${EX_LD[@]}" -o "$OUT/$name.elf" $objs
+}
+link_example guest1 -DEX_BOARD_WIFIRE guests/examples/guest1.c
+link_example guest2 -DEX_BOARD_WIFIRE guests/examples/guest2.c
+link_example dma-guest -DEX_BOARD_WIFIRE guests/examples/dma-guest.c
+link_example dm320007 -DEX_BOARD_DM320007 guests/examples/guest2.c
+link_example olimex -DEX_BOARD_EMZ64 guests/examples/guest2.c
+# ---- end of the example guests block ----
+
 BENCH_FLAGS=(-ffp-contract=off -fno-math-errno)
 FPU_BENCH=("${FPU[@]}" "${BENCH_FLAGS[@]}")
 link_bare bench FPU_BENCH guests/bench/bench.c
