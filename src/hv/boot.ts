@@ -15,7 +15,7 @@ import { decodeSystemTable, systemTableLength, type SystemTable } from '../confi
 import { HV_DATA_SIZE, SYSTEM_TABLE_PA, SYSTEM_TABLE_MAX } from '../config/layout.ts';
 import { findBoard, type BoardSpec } from '../board/boards.ts';
 import { uartIrqs } from '../soc/irqs.ts';
-import { C0, ST_EXL, ST_FR } from '../mips/cp0.ts';
+import { C0, CFG3_VEIC, ST_EXL, ST_FR } from '../mips/cp0.ts';
 import { UserError } from '../sim/errors.ts';
 import { BUILTIN_THREADS, codePageWords, CODE_ERET, CODE_IDLE } from './code-page.ts';
 import { exitPath } from './context.ts';
@@ -210,6 +210,8 @@ function initThreads(hv: Hypervisor): void {
   cpu.mtgc0(12, 2, 0);
   cpu.mtgc0(12, 3, 0);
   cpu.mtgc0(12, 5, 0);
+  // Guests see the EIC the root has: the GuestCtl2 injection form (docs/vz.md).
+  cpu.mtgc0(16, 3, cpu.mfgc0(16, 3) | (cpu.mfc0(C0.CONFIG3) & CFG3_VEIC));
   hv.llGid = probeGuestIdWidth(hv);
   const max = Math.max(0, ...table.vms.map((v) => v.id));
   hv.threads = new Array<Thread | null>(max + 1).fill(null);
