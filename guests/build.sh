@@ -116,6 +116,24 @@ link_example dm320007 -DEX_BOARD_DM320007 guests/examples/guest2.c
 link_example olimex -DEX_BOARD_EMZ64 guests/examples/guest2.c
 # ---- end of the example guests block ----
 
+# ---- SoC peripheral tests (guests/soc, test/soc) and board blink programs (guests/blink) ----
+SOC_GROUPS="uart timer dma gpio system nvm"
+SOC=(-msoft-float -Iguests/soc)
+# The system group resets the chip: its reset vector (0xBFC00000) goes back to _start, and it
+# brings DEVCFG words (a short watchdog period) that the chip reads at every reset.
+SOC_SYSTEM=("${SOC[@]}" -Wl,--section-start=.bootreset=0xBFC00000 -Wl,--section-start=.devcfg=0xBFC0FFC0)
+for g in $SOC_GROUPS; do
+	fl=SOC
+	extra=()
+	[ "$g" = system ] && { fl=SOC_SYSTEM; extra=(guests/soc/boot.S); }
+	link_bare "soc-$g" "$fl" guests/soc/lib.c guests/soc/vec.S "guests/soc/$g.c" "${extra[@]}"
+done
+for b in wifire dm320007 emz64; do
+	BLINK=(-msoft-float "-DBOARD_$(echo "$b" | tr '[:lower:]' '[:upper:]')")
+	link_bare "blink-$b" BLINK guests/blink/blink.c
+done
+# ---- end of the SoC/blink block ----
+
 BENCH_FLAGS=(-ffp-contract=off -fno-math-errno)
 FPU_BENCH=("${FPU[@]}" "${BENCH_FLAGS[@]}")
 link_bare bench FPU_BENCH guests/bench/bench.c
