@@ -22,6 +22,7 @@ import {
   GC0_GM, checkGuestInterrupts, guestCacheTraps, guestCompareMatch, guestCop0, guestCount, guestCpUnusable,
   guestExit, guestKernel, guestRaise, guestRdhwrTraps, guestReserved, guestReset, rootVzOp, scheduleGuestCompare, translateGuest, GEXC,
 } from './vz.ts';
+import { BlockCache, JIT_HOT } from './jit.ts';
 
 /** Vector offsets from the exception base. */
 const VEC_REFILL = 0x000;
@@ -64,6 +65,8 @@ export interface FpuUnit {
 export interface CpuOptions {
   eic?: EicPort | null;
   fpu?: FpuUnit | null;
+  /** Compile hot blocks to JavaScript (default true); off, everything is interpreted. */
+  jit?: boolean;
 }
 
 /** Stand-in when no FPU is fitted: Status.CU1 stays 0, so no method is ever reached. */
@@ -150,8 +153,10 @@ export class Cpu implements IrqSink {
   inDs = false;
   /** @internal */
   iw = 0;
-  /** Status.CU1 lets the executing context use the FPU (guest: guest and root CU1). */
-  private cu1ok = false;
+  /** @internal Status.CU1 lets the executing context use the FPU (guest: guest and root CU1). */
+  cu1ok = false;
+  /** Compiled blocks, or null when the JIT is off. */
+  readonly jit: BlockCache | null;
   /** @internal Random register epoch of the guest context. */
   gRandomEpoch = 0;
   /** @internal */
@@ -173,6 +178,16 @@ export class Cpu implements IrqSink {
     this.m16 = bus.mem.u16;
     this.m32 = bus.mem.i32;
     this.eic = opts.eic ?? null;
+    this.jit = opts.jit === false ? null : new BlockCache(bus.mem.i32, bus.mem.u8.length);
+    if (this.jit !== null) {
+      const jit = this.jit;
+      jit.onCodePage = (page) => {
+        for (const t of this.contexts.values()) t.dropStoresToHostPage(page);
+        this.ctx.dropStoresToHostPage(page);
+      };
+      // Any write that bypasses the store fast path may hit compiled code.
+      bus.onMemWrite = (off, len) => jit.dropRange(off, len);
+    }
     this.fpu = opts.fpu ?? NO_FPU;
     this.hasFpu = opts.fpu != null;
     this.gpr = this.gprFile.subarray(0, 32);
@@ -194,6 +209,7 @@ export class Cpu implements IrqSink {
     if (!this.hasFpu) this.cp0[C0.CONFIG1]! &= ~1;
     this.tlb.reset();
     guestReset(this);
+    this.jit?.clear();
     this.fpu.reset();
     this.gprFile.fill(0);
     this.gpr = this.gprFile.subarray(0, 32);
@@ -275,6 +291,12 @@ export class Cpu implements IrqSink {
     const st = ctx.tag[ACC_STORE]!, so = ctx.off[ACC_STORE]!;
     const ft = ctx.tag[ACC_FETCH]!, fo = ctx.off[ACC_FETCH]!;
     const SM = SOFT_MASK; // a local: imported bindings cost a TDZ check per use
+    const jit = this.jit;
+    const blocks = jit !== null ? jit.fns : null;
+    const blockLen = jit !== null ? jit.len : null;
+    const blockVa = jit !== null ? jit.va : null;
+    const hits = jit !== null ? jit.hits : null;
+    const HOT = JIT_HOT;
     let pc = this.pc, npc = this.npc, ds = this.nextDs;
     let n = 0;
     this.trap = false;
@@ -283,12 +305,29 @@ export class Cpu implements IrqSink {
       const ipc = pc;
       const inDs = ds;
       ds = false;
-      n++;
       let w: number;
       const fe = (ipc >>> 12) & SM;
       if (ft[fe] === ipc >>> 12 && (ipc & 3) === 0) {
-        w = m32[((ipc + fo[fe]!) | 0) >> 2]!;
+        const hw = ((ipc + fo[fe]!) | 0) >> 2;
+        if (blocks !== null && !inDs) {
+          const b = blocks[hw];
+          if (b !== undefined && blockVa![hw] === ipc) {
+            if (n + blockLen![hw]! <= budget) {
+              const k = b(this, r, m8, m16, m32, lt, lo, st, so);
+              if (k > 0) {
+                n += k;
+                pc = this.pc;
+                npc = this.npc;
+                ds = this.nextDs;
+                continue;
+              }
+            }
+          } else if (++hits![hw] === HOT) jit!.compile(hw, ipc);
+        }
+        n++;
+        w = m32[hw]!;
       } else {
+        n++;
         this.sync(ipc, inDs, n, 0);
         w = this.fetchSlow(ipc);
         if (this.trap) break;
@@ -620,13 +659,15 @@ export class Cpu implements IrqSink {
 
   // ---------------------------------------------------------------- arithmetic helpers
 
-  private mult(a: number, b: number): void {
+  /** @internal */
+  mult(a: number, b: number): void {
     const lo = Math.imul(a, b);
     this.lo = lo;
     this.hi = Math.round((a * b - (lo >>> 0)) / 4294967296) | 0;
   }
 
-  private multu(a: number, b: number): void {
+  /** @internal */
+  multu(a: number, b: number): void {
     const ua = a >>> 0, ub = b >>> 0;
     const lo = Math.imul(a, b);
     this.lo = lo;
@@ -634,14 +675,16 @@ export class Cpu implements IrqSink {
   }
 
   /** HI:LO += sign * (a*b), signed 64-bit (MADD/MSUB). */
-  private madd(a: number, b: number, sign: number): void {
+  /** @internal */
+  madd(a: number, b: number, sign: number): void {
     const hi = this.hi, lo = this.lo;
     this.mult(a, b);
     this.accumulate(hi, lo, sign);
   }
 
   /** HI:LO += sign * (a*b), unsigned product (MADDU/MSUBU). */
-  private maddu(a: number, b: number, sign: number): void {
+  /** @internal */
+  maddu(a: number, b: number, sign: number): void {
     const hi = this.hi, lo = this.lo;
     this.multu(a, b);
     this.accumulate(hi, lo, sign);
@@ -945,7 +988,7 @@ export class Cpu implements IrqSink {
     let t = this.contexts.get(key);
     if (t === undefined) {
       if (this.contexts.size >= MAX_CONTEXTS) this.contexts.clear();
-      t = new SoftTlb(key);
+      t = new SoftTlb(key, this.jit?.codePage ?? null);
       this.contexts.set(key, t);
     }
     return t;

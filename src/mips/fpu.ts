@@ -516,6 +516,7 @@ function writeFcr(f: Fpu, fs: number, v: number): number {
  */
 export function fpuExecCop1(f: Fpu, gpr: Int32Array, insn: number): number {
   const rs = (insn >>> 21) & 31, rt = (insn >>> 16) & 31, fs = (insn >>> 11) & 31;
+  if (rs === 17 && f.fr && (f.fcsr & FAST_FCSR_MASK) === 0 && fastDouble(f, insn)) return FPU_OK;
   switch (rs) {
     case 0: if (rt !== 0) gpr[rt] = f.i32[2 * fs]!; return FPU_OK; // MFC1
     case 2: { // CFC1
@@ -541,6 +542,108 @@ export function fpuExecCop1(f: Fpu, gpr: Int32Array, insn: number): number {
   }
 }
 
+/** FCSR bits that must be clear for the fast path: RM (nearest only), Enables, FS. */
+const FAST_FCSR_MASK = 0x01000f83;
+/** Operand magnitudes for which Dekker splitting cannot overflow and results stay normal. */
+const FAST_MIN = 2 ** -400;
+const FAST_MAX = 2 ** 400;
+const DEKKER = 134217729; // 2^27 + 1
+
+/**
+ * The common double-precision case in one step: ADD/SUB/MUL/DIV.D on normal operands of
+ * moderate magnitude in round-to-nearest with no trap enabled, and MOV.D. The result and the
+ * Inexact cause/flag are exactly what the general path computes; anything else returns false
+ * and takes the general path.
+ */
+function fastDouble(f: Fpu, insn: number): boolean {
+  const func = insn & 63;
+  const fd = (insn >>> 6) & 31, fs = (insn >>> 11) & 31, ft = (insn >>> 16) & 31;
+  const d = f.f64;
+  if (func === 6) { // MOV.D copies the bits
+    const w = f.i32;
+    w[2 * fd] = w[2 * fs]!;
+    w[2 * fd + 1] = w[2 * fs + 1]!;
+    return true;
+  }
+  if (func === 4) return fastSqrt(f, fd, fs);
+  if (func > 3) return false;
+  const a = d[fs]!, b = d[ft]!;
+  const aa = Math.abs(a), ab = Math.abs(b);
+  if (!(aa >= FAST_MIN && aa <= FAST_MAX && ab >= FAST_MIN && ab <= FAST_MAX)) return false;
+  let r: number, exact: boolean;
+  if (func <= 1) { // TwoSum: the rounding error of a ± b
+    const bb = func === 0 ? b : -b;
+    r = a + bb;
+    if (Math.abs(r) < FAST_MIN) return false;
+    const v = r - a;
+    exact = (a - (r - v)) + (bb - v) === 0;
+  } else if (func === 2) { // Dekker: the rounding error of a × b
+    r = a * b;
+    exact = mulErr(a, b, r) === 0;
+  } else { // the remainder a − q×b, computed exactly
+    r = a / b;
+    const ar = Math.abs(r);
+    if (!(ar >= FAST_MIN && ar <= FAST_MAX)) return false;
+    const p = r * b;
+    exact = (a - p) - mulErr(r, b, p) === 0;
+  }
+  d[fd] = r;
+  // Cause is this operation's alone; Flags accumulate (no enable is set, so nothing traps).
+  setInexact(f, exact);
+  return true;
+}
+
+/** The exact error of a × b (Dekker); operands within the fast range. */
+function mulErr(a: number, b: number, p: number): number {
+  const ca = DEKKER * a, ah = ca - (ca - a), al = a - ah;
+  const cb = DEKKER * b, bh = cb - (cb - b), bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+
+function setInexact(f: Fpu, exact: boolean): void {
+  f.fcsr = exact ? f.fcsr & ~CAUSE_MASK : (f.fcsr & ~CAUSE_MASK) | (X_INEXACT << 12) | (X_INEXACT << 2);
+}
+
+/** SQRT.D of a positive normal operand in the fast range; exact iff r × r = a. */
+function fastSqrt(f: Fpu, fd: number, fs: number): boolean {
+  const d = f.f64;
+  const a = d[fs]!;
+  if (!(a >= FAST_MIN && a <= FAST_MAX)) return false;
+  const r = Math.sqrt(a);
+  const rr = r * r;
+  d[fd] = r;
+  setInexact(f, (a - rr) - mulErr(r, r, rr) === 0);
+  return true;
+}
+
+/**
+ * MADD/MSUB/NMADD/NMSUB.D (unfused: the product is rounded, then the sum) in the same fast
+ * conditions as fastDouble; Inexact when either rounding was inexact.
+ */
+function fastMaddD(f: Fpu, insn: number): boolean {
+  const op = (insn & 63) >>> 3;
+  const fr = (insn >>> 21) & 31, ft = (insn >>> 16) & 31, fs = (insn >>> 11) & 31, fd = (insn >>> 6) & 31;
+  const d = f.f64;
+  const a = d[fs]!, b = d[ft]!, c = d[fr]!;
+  const aa = Math.abs(a), ab = Math.abs(b), ac = Math.abs(c);
+  if (!(aa >= FAST_MIN && aa <= FAST_MAX && ab >= FAST_MIN && ab <= FAST_MAX)) return false;
+  if (!(c === 0 || (ac >= FAST_MIN && ac <= FAST_MAX))) return false;
+  const p = a * b;
+  let exact = mulErr(a, b, p) === 0;
+  const cc = op === 5 || op === 7 ? -c : c; // MSUB/NMSUB: fs × ft − fr
+  let r: number;
+  if (c === 0) r = p;
+  else {
+    r = p + cc;
+    if (Math.abs(r) < FAST_MIN) return false;
+    const v = r - p;
+    if ((p - (r - v)) + (cc - v) !== 0) exact = false;
+  }
+  d[fd] = op >= 6 ? -r : r;
+  setInexact(f, exact);
+  return true;
+}
+
 /**
  * Executes MADD/MSUB/NMADD/NMSUB .S/.D (COP1X, major opcode 0x13): fd = ±(fs × ft ± fr), with
  * the product rounded before the sum (FUSED_MADD = false). Same return codes as fpuExecCop1.
@@ -550,6 +653,7 @@ export function fpuExecCop1x(f: Fpu, _gpr: Int32Array, insn: number): number {
   const fmt = func & 7;
   const op = func >>> 3; // 4 MADD, 5 MSUB, 6 NMADD, 7 NMSUB
   if (op < 4 || fmt > 1) return EXC_RI;
+  if (fmt === D && f.fr && (f.fcsr & FAST_FCSR_MASK) === 0 && fastMaddD(f, insn)) return FPU_OK;
   const fr = (insn >>> 21) & 31, ft = (insn >>> 16) & 31, fs = (insn >>> 11) & 31, fd = (insn >>> 6) & 31;
   if (fmt === D && !f.fr && ((fr | ft | fs | fd) & 1) !== 0) return EXC_RI;
   fx.exc = 0;

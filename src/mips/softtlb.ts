@@ -26,6 +26,8 @@ export class SoftTlb {
   constructor(
     /** Context key this cache belongs to. */
     readonly key: number,
+    /** Host pages that must not get store translations (they hold compiled code). */
+    private readonly noStore: Uint8Array | null = null,
   ) {
     this.tag = [0, 1, 2].map(() => new Int32Array(SOFT_SIZE).fill(-1));
     this.off = [0, 1, 2].map(() => new Int32Array(SOFT_SIZE));
@@ -33,11 +35,21 @@ export class SoftTlb {
   }
 
   fill(acc: number, va: number, hostPage: number, gpn: number): void {
+    if (acc === ACC_STORE && this.noStore !== null && this.noStore[hostPage >>> 12]) return;
     const vpn = va >>> 12;
     const e = vpn & SOFT_MASK;
     this.tag[acc]![e] = vpn;
     this.off[acc]![e] = (hostPage - (va & ~0xfff)) | 0;
     this.gpn[acc]![e] = gpn;
+  }
+
+  /** Drops the store translations that land in host page `page`. */
+  dropStoresToHostPage(page: number): void {
+    const t = this.tag[ACC_STORE]!, o = this.off[ACC_STORE]!;
+    for (let e = 0; e < SOFT_SIZE; e++) {
+      const v = t[e]!;
+      if (v !== -1 && ((((v << 12) + o[e]!) | 0) >>> 12) === page) t[e] = -1;
+    }
   }
 
   flush(): void {
