@@ -30,6 +30,8 @@ export interface MachineOptions {
   until?: string | null;
   /** Keep the console transcript in memory (default true). */
   keepConsole?: boolean;
+  /** Block compiler: on (default), off, or 'eager' (compile on first execution; for tests). */
+  jit?: boolean | 'eager';
 }
 
 export class Machine {
@@ -54,13 +56,19 @@ export class Machine {
     this.evic = this.soc.evic;
     this.uart = this.board.console;
     this.trace = this.soc.trace;
-    this.cpu = new Cpu(this.bus.port('cpu'), this.clock, { eic: this.evic, fpu: new FpuUnitImpl() });
+    this.cpu = new Cpu(this.bus.port('cpu'), this.clock, { eic: this.evic, fpu: new FpuUnitImpl(), jit: opts.jit ?? true });
     this.evic.irqSink = this.cpu;
     this.console = new ConsoleTap(opts.until ?? null, opts.keepConsole ?? true);
     this.uart.onTx = (b) => this.console.byte(b);
     this.console.onMatch = () => this.cpu.halt();
-    // A chip reset (RSWRST, WDT, DMT) happens between instructions.
+    // A chip reset (RSWRST, WDT, DMT) happens between instructions; a WDT time-out while the
+    // core sleeps is an NMI wake-up instead.
     this.soc.onReset = (kind) => {
+      if (kind === 'wdt' && this.cpu.waiting) {
+        this.soc.wdtWake();
+        this.cpu.nmi();
+        return;
+      }
       this.pendingReset = kind;
       this.cpu.halt();
     };
@@ -76,8 +84,9 @@ export class Machine {
     }
   }
 
-  /** Starts the core at `entry` (or the reset vector) in its reset state. */
+  /** Power-on: the chip reads its configuration words (maybe from the image), the core starts at `entry` or the reset vector. */
   boot(entry: number | null): void {
+    this.soc.reset('por');
     this.cpu.reset();
     if (entry !== null) {
       const pa = physical(entry);

@@ -14,13 +14,13 @@ import { Timer, type Clock } from '../sim/clock.ts';
 import {
   C0, CA_BD, CA_CE_SHIFT, CA_DC, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
   CP0_WMASK, EH_EHINV, EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, SHADOW_SETS, ST_BEV, ST_CU0, ST_CU1,
-  ST_ERL, ST_EXL, ST_FR, ST_IE, ST_UM, TLB_ENTRIES,
+  ST_ERL, ST_EXL, ST_FR, ST_IE, ST_NMI, ST_SR, ST_UM, TLB_ENTRIES,
 } from './cp0.ts';
 import { Tlb } from './tlb.ts';
 import { ACC_FETCH, ACC_LOAD, ACC_STORE, SOFT_MASK, SoftTlb, ctxGid, ctxIsGuest, ctxKey } from './softtlb.ts';
 import {
   GC0_GM, checkGuestInterrupts, guestCacheTraps, guestCompareMatch, guestCop0, guestCount, guestCpUnusable,
-  guestExit, guestKernel, guestRaise, guestRdhwrTraps, guestReserved, guestReset, rootVzOp, scheduleGuestCompare, translateGuest, GEXC,
+  guestAddressError, guestExit, guestKernel, guestRaise, guestRdhwrTraps, guestReserved, guestReset, rootVzOp, scheduleGuestCompare, translateGuest, GEXC,
 } from './vz.ts';
 import { BlockCache, JIT_HOT } from './jit.ts';
 
@@ -65,8 +65,11 @@ export interface FpuUnit {
 export interface CpuOptions {
   eic?: EicPort | null;
   fpu?: FpuUnit | null;
-  /** Compile hot blocks to JavaScript (default true); off, everything is interpreted. */
-  jit?: boolean;
+  /**
+   * Compile hot blocks to JavaScript (default true); false interprets everything; 'eager'
+   * compiles every block on its first execution (tests use it to run everything compiled).
+   */
+  jit?: boolean | 'eager';
 }
 
 /** Stand-in when no FPU is fitted: Status.CU1 stays 0, so no method is ever reached. */
@@ -178,7 +181,7 @@ export class Cpu implements IrqSink {
     this.m16 = bus.mem.u16;
     this.m32 = bus.mem.i32;
     this.eic = opts.eic ?? null;
-    this.jit = opts.jit === false ? null : new BlockCache(bus.mem.i32, bus.mem.u8.length);
+    this.jit = opts.jit === false ? null : new BlockCache(bus.mem.i32, bus.mem.u8.length, opts.jit === 'eager' ? 1 : JIT_HOT);
     if (this.jit !== null) {
       const jit = this.jit;
       jit.onCodePage = (page) => {
@@ -222,6 +225,19 @@ export class Cpu implements IrqSink {
     this.clock.cancel(this.gCompareTimer);
     this.setPc(RESET_VECTOR);
     this.flushTranslations();
+    this.modeChanged();
+  }
+
+  /**
+   * Non-maskable interrupt (PRA 6.2.2): ErrorEPC ← the restart PC, Status.BEV, ERL and NMI set,
+   * then the reset vector. Memory and peripherals are left alone.
+   */
+  nmi(): void {
+    const c = this.cp0;
+    c[C0.ERROREPC] = this.nextDs ? (this.pc - 4) | 0 : this.pc;
+    c[C0.STATUS] = (c[C0.STATUS]! & ~ST_SR) | ST_BEV | ST_ERL | ST_NMI;
+    this.waiting = false;
+    this.setPc(RESET_VECTOR);
     this.modeChanged();
   }
 
@@ -296,7 +312,7 @@ export class Cpu implements IrqSink {
     const blockLen = jit !== null ? jit.len : null;
     const blockVa = jit !== null ? jit.va : null;
     const hits = jit !== null ? jit.hits : null;
-    const HOT = JIT_HOT;
+    const HOT = jit !== null ? jit.hot : 0;
     let pc = this.pc, npc = this.npc, ds = this.nextDs;
     let n = 0;
     this.trap = false;
@@ -736,6 +752,7 @@ export class Cpu implements IrqSink {
 
   /** Address error on `va` for the current instruction (root context). */
   private addressError(va: number, store: boolean, fetch: boolean): void {
+    if (this.guest) { guestAddressError(this, va, store ? ACC_STORE : fetch ? ACC_FETCH : ACC_LOAD); return; }
     this.cp0[C0.BADVADDR] = va;
     this.enter(store ? EXC.ADES : EXC.ADEL, this.ipc, this.inDs, VEC_GENERAL, !fetch, 0);
   }
@@ -902,11 +919,12 @@ export class Cpu implements IrqSink {
     if (on) {
       this.countFrozen = this.count();
       this.clock.cancel(this.compareTimer);
+      this.clock.cancel(this.gCompareTimer);
     } else {
       this.countOffset = this.countFrozen - Math.floor(this.clock.now / CCRES);
       this.scheduleCompare();
+      scheduleGuestCompare(this);
     }
-    scheduleGuestCompare(this);
   }
 
   private setCount(v: number): void {

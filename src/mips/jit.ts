@@ -40,6 +40,8 @@ export class BlockCache {
   constructor(
     private readonly m32: Int32Array,
     memBytes: number,
+    /** Executions of a block start before it is compiled. */
+    readonly hot = JIT_HOT,
   ) {
     const words = memBytes >>> 2;
     this.fns = new Array<BlockFn | undefined>(words).fill(undefined);
@@ -56,7 +58,6 @@ export class BlockCache {
     if (this.invalidations[page]! >= JIT_MAX_PAGE_INVALIDATIONS) return;
     const g = generate(this.m32, hw, pc);
     if (g === null) return;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const fn = new Function('cpu', 'r', 'm8', 'm16', 'm32', 'lt', 'lo', 'st', 'so', g.body) as BlockFn;
     this.fns[hw] = fn;
     this.len[hw] = g.len;

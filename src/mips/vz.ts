@@ -7,7 +7,7 @@
  */
 import type { Cpu } from './cpu.ts';
 import {
-  C0, CA_BD, CA_CE_SHIFT, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CFG3_VZ, CP0_REGS, EH_EHINV,
+  C0, CA_BD, CA_CE_SHIFT, CA_DC, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CFG3_VZ, CP0_REGS, EH_EHINV,
   EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, ST_BEV, ST_CU0, ST_CU1, ST_ERL, ST_EXL, ST_FR, ST_IE, ST_MX,
   ST_UM, TLB_ENTRIES, cp0Index,
 } from './cp0.ts';
@@ -136,6 +136,8 @@ function guestRandom(cpu: Cpu): number {
 
 /** Schedules the guest timer's next match (guest Cause.TI). */
 export function scheduleGuestCompare(cpu: Cpu): void {
+  // Cause.DC stops root Count, and with it guest Count: no match can come.
+  if (cpu.cp0[C0.CAUSE]! & CA_DC) { cpu.clock.cancel(cpu.gCompareTimer); return; }
   let delta = (cpu.gcp0[C0.COMPARE]! - guestCount(cpu)) >>> 0;
   if (delta === 0) delta = 0x1_0000_0000;
   cpu.clock.schedule(cpu.gCompareTimer, (Math.floor(cpu.clock.now / 2) + delta) * 2);
@@ -243,7 +245,8 @@ export function translateGuest(cpu: Cpu, va: number, acc: number): number {
   return rpa;
 }
 
-function guestAddressError(cpu: Cpu, va: number, acc: number): void {
+/** Address error in the guest context (guest BadVAddr, guest vector). */
+export function guestAddressError(cpu: Cpu, va: number, acc: number): void {
   cpu.gcp0[C0.BADVADDR] = va;
   guestEnter(cpu, acc === ACC_STORE ? EXC.ADES : EXC.ADEL, cpu.ipc, cpu.inDs, VEC_GENERAL, acc !== ACC_FETCH, 0);
 }
@@ -422,7 +425,14 @@ export function checkGuestInterrupts(cpu: Cpu): void {
   }
   const ip = guestPendingIp(cpu) & (gst >>> 8) & 0xff;
   if (ip === 0 || !(gst & ST_IE)) return;
-  guestEnter(cpu, EXC.INT, cpu.pc, cpu.nextDs, g[C0.CAUSE]! & CA_IV ? 0x200 : VEC_GENERAL, false, 0);
+  let vec = VEC_GENERAL;
+  if (g[C0.CAUSE]! & CA_IV) {
+    // Vectored interrupts (guest Config3.VInt, IntCtl.VS): the highest pending IP picks the slot.
+    const vs = (g[C0.INTCTL]! >>> 5) & 0x1f;
+    const vint = (g[C0.CONFIG3]! & (1 << 5)) !== 0;
+    vec = 0x200 + (vint && vs !== 0 && !(gst & ST_BEV) ? (31 - Math.clz32(ip)) * (vs << 5) : 0);
+  }
+  guestEnter(cpu, EXC.INT, cpu.pc, cpu.nextDs, vec, false, 0);
 }
 
 /** A COP0-opcode instruction executed in guest mode. */

@@ -99,7 +99,7 @@ export class Dma implements MmioDevice {
     const rf = new RegFile('DMA', DMA_BASE, DMA_SIZE, trace);
     this.regs = rf;
     this.dmacon = rf.add({ off: 0x00, name: 'DMACON', wmask: DMACON_ON | DMACON_SUSPEND,
-      read: (r) => r.value | (this.active !== null ? DMACON_BUSY : 0), write: () => this.arbitrate(this.clock.now) });
+      read: (r) => r.value | (this.active !== null ? DMACON_BUSY : 0), write: (r, old) => this.dmaconWritten(r.value, old) });
     this.dmastat = rf.add({ off: 0x10, name: 'DMASTAT', wmask: 0 });
     this.dmaaddr = rf.add({ off: 0x20, name: 'DMAADDR', wmask: 0 });
     // XXX: the CRC engine is not modelled; DCRCCON/DATA/XOR only hold what is written.
@@ -205,6 +205,12 @@ export class Dma implements MmioDevice {
       ch.con.value &= ~CON_CHEN;
       this.setFlags(ch, CHTAIF);
     }
+    this.arbitrate(this.clock.now);
+  }
+
+  /** Turning the controller off resets every channel's pointers (FRM DMA: ON = 0). */
+  private dmaconWritten(now: number, old: number): void {
+    if (old & DMACON_ON && !(now & DMACON_ON)) for (const ch of this.channels) this.resetPointers(ch);
     this.arbitrate(this.clock.now);
   }
 

@@ -112,6 +112,11 @@ export class Oscillator implements MmioDevice {
     this.listeners.push(l);
   }
 
+  /** Records an event in RCON without a reset (a WDT time-out that woke the core from sleep). */
+  flagRcon(kind: ResetKind): void {
+    this.rcon.value = (this.rcon.value | rconBit(kind)) >>> 0;
+  }
+
   /** Resets the block from the configuration words; RCON keeps its history and gains `kind`. */
   reset(devcfg: Devcfg, kind: ResetKind): void {
     const rcon = this.rcon.value;

@@ -210,6 +210,16 @@ export class Pic32mz {
     this.dmt.reset(d);
   }
 
+  /**
+   * A watchdog time-out while the core sleeps (WAIT) wakes it with an NMI instead of resetting
+   * the chip (PIC32MZ FRM, WDT in Sleep): RCON.WDTO is set and the watchdog keeps running.
+   * The machine calls this and then gives the core its NMI.
+   */
+  wdtWake(): void {
+    this.osc.flagRcon('wdt');
+    this.wdt.rearm();
+  }
+
   private requestReset(kind: ResetKind): void {
     if (this.onReset !== null) this.onReset(kind);
     else this.reset(kind);

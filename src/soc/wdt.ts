@@ -94,6 +94,11 @@ export class Wdt implements MmioDevice {
     else this.clock.cancel(this.timer);
   }
 
+  /** Starts a new period (after a time-out that woke the core instead of resetting the chip). */
+  rearm(): void {
+    this.restart(this.clock.now);
+  }
+
   private expired(): void {
     if (this.running) this.onTimeout?.();
   }

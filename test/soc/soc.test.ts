@@ -15,18 +15,7 @@ const GROUPS = ['uart', 'timer', 'dma', 'gpio', 'system', 'nvm'] as const;
 const RUN_SECONDS = 2;
 
 /** `<group>.<case>` -> why the model is wrong there (reproducers in test/soc/README.md). */
-const MODEL_DISAGREES: Record<string, string> = {
-  // FRM §31 / DS: the channel pointers are reset when the controller is turned off (ON = 0).
-  'dma.dmacon.off-resets-pointers': 'DMACON.ON = 0 keeps DCHxSPTR/DPTR',
-  // The image's DEVCFG words are loaded after the power-on reset, so they only count from the
-  // next reset (src/machine Machine.load/boot); silicon reads them at power-on.
-  'system.wdt.rundiv-from-devcfg-at-power-on': 'DEVCFG in the image ignored until the first reset',
-  // FRM WDT "operation in power-saving modes": a timeout in Sleep/Idle (WAIT) is an NMI to the
-  // start-up address that resets no register or peripheral; the model resets the chip.
-  'system.wdt-idle.entry-is-nmi': 'WDT timeout in WAIT resets instead of NMI',
-  'system.wdt-idle.peripherals-not-reset': 'WDT timeout in WAIT resets the peripherals',
-  'system.wdt-idle.wdt-still-on': 'WDT timeout in WAIT resets WDTCON',
-};
+const MODEL_DISAGREES: Record<string, string> = {};
 
 /** Host requests the gpio program makes, in order (it presses BTN1 through the host). */
 const GPIO_REQUESTS = [

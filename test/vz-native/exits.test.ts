@@ -488,17 +488,16 @@ describe('guest address errors', () => {
     expect(u32(e.g.epc)).toBe(UVA + 8);
   });
 
-  // CORE BUG (report #1): Cpu.addressError (src/mips/cpu.ts) always enters root: a misaligned
-  // guest load/store/fetch becomes a root AdEL/AdES with root BadVAddr instead of a guest one.
-  it.fails('vz.guest-adel-misaligned', () => {
+  // Misaligned guest accesses are guest address errors (guest BadVAddr, guest vector), not root ones.
+  it('vz.guest-adel-misaligned', () => {
     guestAddressError([...LI(A0, GDATA + 1), LW(V0, 0, A0), HYPCALL(HC_DONE)], EXC.ADEL, GDATA + 1, ENTRY + 8);
   });
 
-  it.fails('vz.guest-ades-misaligned', () => {
+  it('vz.guest-ades-misaligned', () => {
     guestAddressError([...LI(A0, GDATA + 2), SW(ZERO, 0, A0), HYPCALL(HC_DONE)], EXC.ADES, GDATA + 2, ENTRY + 8);
   });
 
-  it.fails('vz.guest-adel-fetch-misaligned', () => {
+  it('vz.guest-adel-fetch-misaligned', () => {
     guestAddressError([...LI(T0, ENTRY + 0x102), JR(T0), NOP], EXC.ADEL, ENTRY + 0x102, ENTRY + 0x102);
   });
 });

@@ -268,10 +268,9 @@ describe('interrupts of a non-EIC guest', () => {
     expect(excCode(e.g.cause)).toBe(EXC.INT);
   });
 
-  // CORE BUG (report #3): a non-EIC guest in vectored-interrupt mode (guest Config3.VInt=1,
-  // IntCtl.VS≠0, Cause.IV=1, BEV=0) enters at EBase+0x200 regardless of the vector number;
-  // PRA VI mode is EBase + 0x200 + n × (VS<<5). checkGuestInterrupts (vz.ts) ignores VS.
-  it.fails('vz.guest-vi-vector', () => {
+  // A non-EIC guest in vectored-interrupt mode (guest Config3.VInt=1, IntCtl.VS≠0, Cause.IV=1,
+  // BEV=0) enters at EBase + 0x200 + n × (VS<<5) (PRA VI mode).
+  it('vz.guest-vi-vector', () => {
     const rig = new Rig();
     const VEC_IP3 = 0x200 + 3 * 0x20;
     rig.pokeGuest(GUEST_EBASE + VEC_IP3, [HYPCALL(0x263)]);
@@ -420,10 +419,8 @@ describe('root timer and the guest timer', () => {
     expect(e.now).toBeGreaterThanOrEqual(400);
   });
 
-  // CORE BUG (report #2): the guest timer event ignores root Cause.DC. With root Count stopped
-  // the guest Count (root Count + GTOffset) is frozen too, yet scheduleGuestCompare (vz.ts)
-  // still fires after 2*(Compare-Count) cycles and sets guest Cause.TI.
-  it.fails('vz.gtimer-root-dc-frozen', () => {
+  // With root Cause.DC the guest Count (root Count + GTOffset) is frozen too: no guest timer match.
+  it('vz.gtimer-root-dc-frozen', () => {
     const rig = new Rig();
     rig.cpu.mtc0(C0.CAUSE, CA_DC);
     rig.setup([
