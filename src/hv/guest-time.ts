@@ -82,7 +82,7 @@ export function mtc0Count(hv: Hypervisor, t: Thread, v: number): void {
   t.lastUsedLcount = TimeKeeper.extend(rootL, v);
   t.gtoff64 = t.lastUsedLcount - rootL;
   t.flags &= ~TF_CHRONIC;
-  if (hv.tracing(t, TF_TIMETRACE)) hv.print(`MTC0 COUNT: ${x8(v)}, GTOffset: ${x8(gtoff)}\n`);
+  if (hv.tracing(t, TF_TIMETRACE)) hv.print(`MTC0 COUNT: ${x8(v)}, GTOffset: ${x8(gtoff)}\nMTC0 COUNT: gcount=${hex64(t.lastUsedLcount)} diff=${hex64(t.gtoff64)}x\n`);
   if (t.timerArmed) {
     t.lcompare = TimeKeeper.extend(t.lastUsedLcount, hv.guestCompare(t));
     armGuestTimer(hv, t);
@@ -97,8 +97,18 @@ export function mtc0Compare(hv: Hypervisor, t: Thread, v: number): void {
   hv.setGuestCompare(t, v);
   t.lcompare = TimeKeeper.extend(t.lastUsedLcount, v);
   t.flags &= ~TF_CHRONIC;
-  if (hv.tracing(t, TF_TIMETRACE)) hv.print(`MTC0 COMPARE: ${x8(v)}\n`);
+  if (hv.tracing(t, TF_TIMETRACE)) {
+    const diff = t.lcompare - guestNow(hv, t);
+    const tag = diff <= 0 ? 'MTC0 COMPARE' : 'MTC0 COMPARE2';
+    hv.print(`${tag}: ${x8(v)}\n${tag}: gcount=${hex64(t.lastUsedLcount)} diff=${hex64(diff)}\n`);
+  }
   armGuestTimer(hv, t);
+}
+
+/** `%llx` of a 64-bit count (two's complement for negative values). */
+function hex64(v: number): string {
+  const n = v < 0 ? 2 ** 64 + v : v;
+  return BigInt(Math.round(n)).toString(16);
 }
 
 /** GHFC accepted IRQ 0: the next natural match is 2^32 counts on. */

@@ -4,6 +4,7 @@
  * `^E` input switch and the root console commands (tinyvp-runtime.md §8, §11.1;
  * example-guests.md §1, §2). Skipped until guests/prebuilt holds the example guests.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { afterBoot, bootHv, buildConfig, count, GUEST1, GUEST2, haveExampleGuests, REFERENCE, runFor } from './helpers.ts';
@@ -78,5 +79,32 @@ describe.skipIf(!haveExampleGuests)('reference configuration with guest1 and gue
     const q2 = afterBoot(runFor(m, 0.2, '@2.65s:2q'));
     expect(q2).toMatch(/LastIRQ=0 0 0 0; /);
     expect(text).toMatch(/EntryHI=0x[0-9a-f]{8} Lo0=0x[0-9a-f]{8} Lo1=0x[0-9a-f]{8} PM=0x[0-9a-f]{8} PG=c8000000 IND=0x[0-9a-f]{8}\n(TLB\d+: HI=0x[0-9a-f]{8} Lo0=0x[0-9a-f]{8} Lo1=0x[0-9a-f]{8} PM=0x[0-9a-f]{8} GCTL1=0x[0-9a-f]{8}\n){16}/);
+  });
+});
+
+const DMA_GUEST = join(REFERENCE, '../../guests/prebuilt/dma-guest.elf');
+
+describe.skipIf(!haveExampleGuests)('reference configurations with a root thread and a DMA guest', () => {
+  it('runs a root kernel thread that never waits beside the guests (config-thread.file)', () => {
+    const m = bootHv(buildConfig(join(REFERENCE, 'config-thread.file'), 'wifire', { 'pic32mz-guest1/uart.elf': GUEST1, 'pic32mz-guest2/uart.elf': GUEST2 }).srec);
+    const run = afterBoot(runFor(m, 2.05));
+    // The busy thread does not delay the guests' timers: an IRQ switches to its VM at once.
+    expect(count(run, '#')).toBe(2);
+    expect(count(run.slice(run.indexOf('Config7')).replace(/\|-------.*\n/g, ''), '.')).toBe(6);
+    const thread = m.hv.thread(8)!;
+    expect(thread.kind).toBe('thread');
+    expect(thread.instructions).toBeGreaterThan(0.9 * m.cpu.instret);
+  });
+
+  it.skipIf(!existsSync(DMA_GUEST))('protects DMA with the System Bus Arbiter and delivers the DMA interrupt (config-dma.file)', () => {
+    const m = bootHv(buildConfig(join(REFERENCE, 'config-dma.file'), 'wifire', { 'pic32mz-dma-guest/uart.elf': DMA_GUEST }).srec);
+    const text = runFor(m, 6.5);
+    // Group 1 may reach the 64 KB zone in RAM bank 0 (region 1 of SBT2), CFGPG.DMAPG = 1.
+    expect(text).toMatch(/SBT2REG1=00000038, SBT2RD1=00000003, SBT2WR1=00000003\n/);
+    expect(text).toMatch(/CFGPG=00000010, /);
+    const run = afterBoot(text);
+    expect(count(run, '#')).toBe(3);
+    expect(run).not.toMatch(/DMA (err|bad)/);
+    expect(m.hv.thread(1)!.injected).toBeGreaterThanOrEqual(3);
   });
 });
