@@ -207,6 +207,12 @@ export class Hypervisor {
     return this.inHardware(t) ? this.cpu.mfgc0(9, 0) >>> 0 : (this.cpu.mfc0(C0.COUNT) + t.gtoffset) >>> 0;
   }
 
+  /** Instructions `t` has run, including the slice it is running now (root Count, 2 cycles per count). */
+  instructionsOf(t: Thread): number {
+    if (t !== this.loaded || t === this.root) return t.instructions;
+    return t.instructions + 2 * ((this.cpu.mfc0(C0.COUNT) - this.sliceStart) >>> 0);
+  }
+
   /** A thread by id, or null. */
   thread(tid: number): Thread | null {
     return this.threads[tid] ?? null;

@@ -89,7 +89,7 @@ export class HvMachine extends Machine {
         if (n === 0) return;
         exits[i >= GEXC_SLOT ? `GE.${GEXC_NAMES[i - GEXC_SLOT] ?? i - GEXC_SLOT}` : (EXC_NAMES[i] ?? String(i))] = n;
       });
-      return { id: t.tid, kind: t.kind, instructions: t.instructions, exits, tlbRefills: t.refills, interruptsInjected: t.injected, emulatedAccesses: t.emulated, state: t.faulted ? 'faulted' : t.flags & 2 ? 'stopped' : 'running' };
+      return { id: t.tid, kind: t.kind, instructions: hv.instructionsOf(t), exits, tlbRefills: t.refills, interruptsInjected: t.injected, emulatedAccesses: t.emulated, state: t.faulted ? 'faulted' : t.flags & 2 ? 'stopped' : 'running' };
     });
     return { ...base, hypervisor: { ...hv.counters, outputDropped: hv.out?.dropped ?? 0 }, vms } as ReturnType<Machine['stats']> & { hypervisor: object };
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { C0 } from '../../src/mips/cp0.ts';
 import { refill } from '../../src/hv/refill.ts';
+import { PageCache } from '../../src/hv/page-cache.ts';
+import { F_IL } from '../../src/config/flags.ts';
 import { lookupGpa, pageMaskOf } from '../../src/config/walk.ts';
 import type { HvMachine } from '../../src/machine/hv-machine.ts';
 import { bootHv, buildConfig, FIXTURES } from './helpers.ts';
@@ -89,5 +91,27 @@ describe('root TLB refill', () => {
     expect(e.pm).toBe(pageMaskOf(leaf.pageSize));
     expect(((e.lo0 >>> 6) << 12) + (0x8000 % leaf.pageSize)).toBe(leaf.rpa);
     expect(entryFor(0x8000, 1)).toBeNull();
+  });
+});
+
+describe('page lookup for access emulation', () => {
+  it('finds the page half of an address and applies its word bitmask', () => {
+    const vm = m.hv.thread(1)!;
+    const cache = new PageCache(vm.info!.tree!);
+    const devid = cache.lookup(0x1f800020)!;
+    expect(devid).not.toBeNull();
+    expect(devid.half.rpa).toBe(0x1f800000);
+    // syscontroller covers 0x100 bytes of its 4 KB page: the word after it is not mapped.
+    expect(cache.lookup(0x1f800100)).toBeNull();
+    // The odd half of the same leaf is the 'I' oscillator block.
+    const osc = cache.lookup(0x1f801200)!;
+    expect(osc.base).toBe(0x1f801000);
+    expect(osc.half.flags & F_IL).toBe(F_IL);
+    expect(cache.lookup(0x1f801400)).toBeNull();
+    // Hits come from the cache.
+    const before = cache.hits;
+    cache.lookup(0x1f800024);
+    expect(cache.hits).toBe(before + 1);
+    expect(new PageCache(null).lookup(0)).toBeNull();
   });
 });

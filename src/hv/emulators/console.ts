@@ -105,6 +105,7 @@ export class ConsoleEmulator implements DeviceEmulator {
   }
 
   private raise(hv: Hypervisor, t: Thread, irq: number): void {
+    if (t.kind !== 'vm') return;
     t.vic[4 + (irq >>> 5)] = t.vic[4 + (irq >>> 5)]! | (1 << (irq & 31));
     enforceIrq(hv, t, irq);
   }
