@@ -62,6 +62,16 @@ describe('hypervisor boot', () => {
     expect(hv.thread(2)!.instructions).toBeGreaterThan(100);
   });
 
+  it('runs seven VMs, GuestIDs 1-7, with the LL-bit excursion under a GuestID of its own', () => {
+    const m = bootHv(buildConfig(join(FIXTURES, 'hello7.file')).srec);
+    const run = afterBoot(runFor(m, 0.3));
+    expect(count(run, 'hello from tinyvp\n')).toBe(7);
+    const ids = m.hv.others.map((t) => t.gid);
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(ids).not.toContain(m.hv.llGid);
+    expect(m.hv.counters.excursions).toBeGreaterThanOrEqual(7);
+  });
+
   it('boots an image without a system table bare metal', () => {
     const file = join(PREBUILT, 'hello.elf');
     const m = createMachineForImage(loadFirmware(new Uint8Array(readFileSync(file)), file), file);
