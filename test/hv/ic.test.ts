@@ -79,11 +79,24 @@ describe('IC emulator', () => {
     expect(text).toContain('PANIC_THREAD: IC: access beyond Interrupt controller\n');
   });
 
-  it('injects a software interrupt set in the virtual IFS through the hooks', () => {
-    store(0x140, 0x0c << 8); // IPC0 byte 1: sw0 priority 3 (not configured here: no hook)
-    store(0xc8, 2);
-    store(0x48, 2); // IFS0SET sw0
-    expect(vm1.injectedIrq).toBe(-1); // no 'interrupt' device in this VM: sw0 is not emulated
-    expect(vm1.vic[4]! & 2).toBe(0);
+  it('injects a software interrupt the guest sets in its virtual IFS (sw0 hook)', () => {
+    store(0x140, 0x0c << 8); // IPC0 byte 1: sw0 priority 3
+    store(0x540 + 4, 0x180); // OFF001
+    store(0xc8, 2); // IEC0SET sw0
+    expect(vm1.injectedIrq).toBe(-1);
+    store(0x48, 2); // IFS0SET sw0: the hook injects it
+    expect(vm1.injectedIrq).toBe(1);
+    expect(vm1.injectedIpl).toBe(3);
+    expect(vm1.gc2 >>> 0).toBe(((3 << 24) | 0x180) >>> 0);
+    expect(m.soc.evic.flag(1)).toBe(false); // never in the real EVIC
+    store(0x44, 2); // IFS0CLR ends it
+    expect(vm1.injectedIrq).toBe(-1);
+    expect(vm1.gc2).toBe(0);
+    // VM 2 has no sw0: the same writes do nothing there.
+    const vm2 = m.hv.thread(2)!;
+    store(0x140, 0x0c << 8, vm2);
+    store(0xc8, 2, vm2);
+    store(0x48, 2, vm2);
+    expect(vm2.injectedIrq).toBe(-1);
   });
 });
