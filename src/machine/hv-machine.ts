@@ -61,6 +61,11 @@ export class HvMachine extends Machine {
     }
   }
 
+  /** The hypervisor boots from its table; a bare-metal entry does not apply. */
+  override boot(_entry: number | null): void {
+    this.bootHypervisor();
+  }
+
   /** Resets the core and boots the hypervisor from the table in flash. */
   bootHypervisor(): void {
     this.cpu.reset();
