@@ -19,7 +19,6 @@ import { C0, CFG3_VEIC, ST_EXL, ST_FR } from '../mips/cp0.ts';
 import { UserError } from '../sim/errors.ts';
 import { BUILTIN_THREADS, codePageWords, CODE_ERET, CODE_IDLE } from './code-page.ts';
 import { exitPath } from './context.ts';
-import { hypervisorPanic } from './diagnostics.ts';
 import { CLR, iecPa, ifsPa, INTCON_PA, ipcPa, irqBit, PRISS_PA, SET } from './evic-regs.ts';
 import { createEmulator } from './emulators/index.ts';
 import type { ConsoleEmulator } from './emulators/console.ts';
@@ -93,7 +92,9 @@ export function bootHypervisor(hv: Hypervisor): void {
 
   hv.out.init();
   hv.print(`Status=0x${x8(entryStatus)}, Cause=0x${x8(entryCause)}, gp=0x${x8(cpu.rdpgpr(28))} sp=0x${x8(cpu.rdpgpr(29))} console_irq_rx=${irqs.rx} console_irq_tx=${irqs.tx}\n`);
-  const codeOk = checkCodePage(hv);
+  if (!checkCodePage(hv)) {
+    throw new UserError(`the hypervisor's code page at 0x${x8(kseg0(table.board.eretRpa))} is not programmed (load the image with createMachineForImage)`);
+  }
   initIrq(hv);
   hv.out.restart();
   setPriority(hv, irqs.rx, 0x1f);
@@ -103,7 +104,6 @@ export function bootHypervisor(hv: Hypervisor): void {
   initThreads(hv);
   hv.current = hv.loaded = hv.root;
   printDiagnostics(hv);
-  if (!codeOk) { hypervisorPanic(hv, `the hypervisor's code page at 0x${x8(kseg0(table.board.eretRpa))} is not programmed\n`); return; }
   hv.printTimer = new TimerRecord(TIMER_FUNC, 0, PRINT_PERIOD_SECONDS * COUNTS_PER_SECOND);
   hv.time.insert(hv.printTimer, hv.time.update() + PRINT_FIRST_SECONDS * COUNTS_PER_SECOND);
   // Thread 0 enters its idle loop: the scheduler picks the first thread.

@@ -9,7 +9,8 @@
  * The block's SP/FP/GP/RA are the interrupted context's registers (the native hypervisor has
  * no stack of its own); KSCR0/KSCR1 are root KScratch1/2.
  */
-import { C0 } from '../mips/cp0.ts';
+import { C0, ST_EXL, ST_IE } from '../mips/cp0.ts';
+import { CLR, iecPa, ifsPa, INTSTAT_PA, irqBit } from './evic-regs.ts';
 import { x8 } from './format.ts';
 import type { Hypervisor } from './hypervisor.ts';
 import { G, TF_RUNNING, TF_STOPPED, type Thread } from './thread.ts';
@@ -25,8 +26,27 @@ export function hypervisorPanic(hv: Hypervisor, msg: string): void {
   if (hv.dead) return;
   hv.dead = true;
   hv.print(`\nPANIC:\n${msg}${diagnosticBlock(hv, hv.loaded)}`);
-  hv.out.drain();
-  hv.cpu.halt();
+  parked(hv);
+}
+
+/**
+ * After a hypervisor panic the root "spins for ever" in its idle loop: every interrupt but the
+ * console's TX (which finishes printing the panic) is masked at its first arrival.
+ */
+export function parked(hv: Hypervisor, code = -1): void {
+  const cpu = hv.cpu;
+  if (code === 0) {
+    const irq = (cpu.readPhys(INTSTAT_PA, 4) ?? 0) & 0xff;
+    if (irq === hv.consoleTxIrq) hv.out.txInterrupt();
+    else {
+      cpu.writePhys(iecPa(irq) + CLR, 4, irqBit(irq));
+      cpu.writePhys(ifsPa(irq) + CLR, 4, irqBit(irq));
+    }
+  }
+  cpu.mtc0(C0.GUESTCTL0, 0);
+  cpu.mtc0(C0.EPC, hv.idleVa);
+  cpu.mtc0(C0.STATUS, ST_IE | ST_EXL);
+  cpu.eret();
 }
 
 function diagnosticBlock(hv: Hypervisor, t: Thread): string {

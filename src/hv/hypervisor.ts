@@ -24,7 +24,7 @@ import { bootHypervisor } from './boot.ts';
 import { handleException } from './exits.ts';
 import { handleInterrupt } from './interrupts.ts';
 import { exitPath, excursionExit } from './context.ts';
-import { hypervisorPanic } from './diagnostics.ts';
+import { hypervisorPanic, parked } from './diagnostics.ts';
 import type { ConsoleEmulator } from './emulators/console.ts';
 import type { Monitor } from './monitor.ts';
 
@@ -113,7 +113,7 @@ export class Hypervisor {
 
   private handle(code: number): boolean {
     const cpu = this.cpu;
-    if (this.dead) { cpu.halt(); return true; }
+    if (this.dead) { parked(this, code); return true; }
     this.counters.exits++;
     try {
       if (this.excursion) { excursionExit(this, code); return true; }

@@ -56,3 +56,21 @@ describe('access emulation and faults', () => {
     expect(count(text, 'PANIC_THREAD')).toBe(2);
   });
 });
+
+describe('hypervisor panic', () => {
+  it('prints PANIC with the diagnostics and parks the root, with virtual time going on', () => {
+    const m = bootHv(buildConfig(join(FIXTURES, 'hello2.file')).srec);
+    runFor(m, 0.2);
+    // A fault inside the hypervisor itself: its console emulator throws on the next access.
+    const con = m.hv.console;
+    con.access = () => { throw new Error('emulator fault'); };
+    const t0 = m.clock.now;
+    // Restarted, VM 2 prints again: its first console access faults the hypervisor.
+    const text = runFor(m, 1, '@0.3s:2r');
+    expect(text).toContain('\nPANIC:\ninternal error: emulator fault\n');
+    expect(text).toMatch(/PANIC:\n.*\nPhys: {3}EPC=/);
+    expect(m.hv.dead).toBe(true);
+    expect(m.clock.now - t0).toBeGreaterThan(1.5e8);
+    expect(text.slice(text.indexOf('PANIC:'))).not.toContain('hello from tinyvp');
+  });
+});
