@@ -19,6 +19,9 @@ export interface RunOptions {
   forCycles?: number;
   /** Input script as for `--input`. */
   input?: string;
+  /** Block compiler mode (see MachineOptions.jit). */
+  jit?: boolean | 'eager';
+  board?: string;
 }
 
 export interface RunResult {
@@ -30,7 +33,7 @@ export interface RunResult {
 
 export function runFirmware(o: RunOptions): RunResult {
   const img = loadFirmware(o.bytes, o.file);
-  const m = new Machine({ until: o.until ?? null });
+  const m = new Machine({ until: o.until ?? null, jit: o.jit ?? true, ...(o.board !== undefined ? { board: o.board } : {}) });
   m.load(img, o.file);
   m.boot(o.entry !== undefined ? o.entry : img.entry);
   if (o.input !== undefined) m.scheduleInput(parseInputScript(o.input));

@@ -326,19 +326,21 @@ export class Cpu implements IrqSink {
       if (ft[fe] === ipc >>> 12 && (ipc & 3) === 0) {
         const hw = ((ipc + fo[fe]!) | 0) >> 2;
         if (blocks !== null && !inDs) {
-          const b = blocks[hw];
-          if (b !== undefined && blockVa![hw] === ipc) {
-            if (n + blockLen![hw]! <= budget) {
-              const k = b(this, r, m8, m16, m32, lt, lo, st, so);
-              if (k > 0) {
-                n += k;
-                pc = this.pc;
-                npc = this.npc;
-                ds = this.nextDs;
-                continue;
-              }
+          let b = blocks[hw];
+          if (b === undefined || blockVa![hw] !== ipc) {
+            // Not compiled for this PC yet: count the visit; when hot, compile and run it now.
+            b = ++hits![hw] === HOT ? jit!.compileAt(hw, ipc) : undefined;
+          }
+          if (b !== undefined && n + blockLen![hw]! <= budget) {
+            const k = b(this, r, m8, m16, m32, lt, lo, st, so);
+            if (k > 0) {
+              n += k;
+              pc = this.pc;
+              npc = this.npc;
+              ds = this.nextDs;
+              continue;
             }
-          } else if (++hits![hw] === HOT) jit!.compile(hw, ipc);
+          }
         }
         n++;
         w = m32[hw]!;

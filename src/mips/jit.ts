@@ -69,6 +69,12 @@ export class BlockCache {
     }
   }
 
+  /** Compiles the block at `hw` for `pc` and returns it (undefined when nothing was compiled). */
+  compileAt(hw: number, pc: number): BlockFn | undefined {
+    this.compile(hw, pc);
+    return this.va[hw] === pc ? this.fns[hw] : undefined;
+  }
+
   /** Drops every block in host page `page` (its memory was written). */
   dropPage(page: number): void {
     if (!this.codePage[page]) return;
@@ -84,10 +90,16 @@ export class BlockCache {
     for (let p = off >>> 12; p <= (off + len - 1) >>> 12; p++) this.dropPage(p);
   }
 
+  /** Drops every block (reset). Only pages that hold code are cleared: this runs at every boot. */
   clear(): void {
-    this.fns.fill(undefined);
+    const cp = this.codePage;
+    for (let p = 0; p < cp.length; p++) {
+      if (cp[p]) {
+        cp[p] = 0;
+        this.fns.fill(undefined, p << 10, (p + 1) << 10);
+      }
+    }
     this.hits.fill(0);
-    this.codePage.fill(0);
   }
 }
 

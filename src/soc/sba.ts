@@ -140,10 +140,14 @@ export class Sba {
     return false;
   }
 
+  /** The guards are those of the reset state (nothing was programmed since): reset is then free. */
+  private pristine = false;
+
   /** Recomputes which pages need the guard (after region, permission or CFGPG changes). */
   refresh(only?: Target): void {
     const bus = this.bus;
     if (bus === null) return;
+    this.pristine = false;
     const cpu = this.groupOf('cpu');
     const dma = this.groupOf('dma');
     for (const target of only !== undefined ? [only] : this.targets) {
@@ -176,7 +180,10 @@ export class Sba {
     this.regs.reset();
     this.flagRegs.reset();
     this.updateIrq();
+    // Recomputing every page takes milliseconds; a machine boots (resets) once per test case.
+    if (this.pristine) return;
     this.refresh();
+    this.pristine = true;
   }
 
   private addTarget(i: number, def: TargetDef): Target {

@@ -50,9 +50,12 @@ export function runQemu(img: Image, n: number): { dumps: Dump[]; error: string |
   }
 }
 
-/** Runs the first n cases of the image on one tinyvp Machine, each from a fresh reset. */
-export function runTinyvp(img: Image, cases: readonly Case[], n = cases.length): Outcome[] {
-  const m = new Machine({ keepConsole: false });
+/**
+ * Runs the first n cases of the image on one tinyvp Machine, each from a fresh reset, with the
+ * block compiler as given: 'eager' compiles every block on first use, false interprets all.
+ */
+export function runTinyvp(img: Image, cases: readonly Case[], n = cases.length, jit: boolean | 'eager' = 'eager'): Outcome[] {
+  const m = new Machine({ keepConsole: false, jit });
   if (!m.bus.poke(physical(img.base), img.code) || !m.bus.poke(physical(img.dataBase), img.data)) {
     throw new Error('harness: image does not fit in RAM');
   }
@@ -159,7 +162,8 @@ export function runBatch(cases: readonly Case[], first: number, rerun: (k: numbe
     const qImg = buildImage(part, QEMU_BASE);
     const tImg = buildImage(part, TINYVP_BASE);
     const q = runQemu(qImg, part.length);
-    const t = runTinyvp(tImg, part, q.dumps.length);
+    // Alternate batches between compiled blocks and the interpreter: both must match qemu.
+    const t = runTinyvp(tImg, part, q.dumps.length, (first / 200) % 2 === 0 ? 'eager' : false);
     q.dumps.forEach((qd, i) => {
       const ti = t[i]!, k = first + from + i;
       if ('error' in ti) failures.push(report(part[i]!, k, rerun(k), ti.error));

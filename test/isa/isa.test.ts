@@ -51,14 +51,14 @@ export function parseTranscript(group: string, text: string): Transcript {
   return t;
 }
 
-function runGuest(name: string, seconds: number): { console: string; reason: string } {
+function runGuest(name: string, seconds: number, jit: boolean | 'eager' = true): { console: string; reason: string } {
   const file = fileURLToPath(new URL(`../../guests/prebuilt/${name}.elf`, import.meta.url));
-  const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: seconds * CPU_HZ });
+  const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: seconds * CPU_HZ, jit });
   return { console: r.console, reason: r.reason };
 }
 
-function runGroup(group: string): { transcript: Transcript; reason: string } {
-  const r = runGuest(`isa-${group}`, RUN_SECONDS);
+function runGroup(group: string, jit: boolean | 'eager'): { transcript: Transcript; reason: string } {
+  const r = runGuest(`isa-${group}`, RUN_SECONDS, jit);
   return { transcript: parseTranscript(group, r.console), reason: r.reason };
 }
 
@@ -80,9 +80,11 @@ describe('transcript parser', () => {
   });
 });
 
+// Each program runs interpreted and with every block compiled on first use: both must pass.
+for (const [mode, jit] of [['interpreted', false], ['compiled', 'eager']] as const)
 for (const group of GROUPS) {
-  describe(`isa-${group}`, () => {
-    const { transcript, reason } = runGroup(group);
+  describe(`isa-${group} (${mode})`, () => {
+    const { transcript, reason } = runGroup(group, jit);
 
     it('runs to its DONE line with every case reported', () => {
       expect(transcript.other, `unexpected console lines (stopped: ${reason})`).toEqual([]);
