@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseDuration, CPU_HZ } from '../sim/clock.ts';
 import { UserError } from '../sim/errors.ts';
 import { loadFirmware } from '../image/load.ts';
-import { DEFAULT_BOARD, Machine } from '../machine/machine.ts';
+import { DEFAULT_BOARD, type Machine } from '../machine/machine.ts';
+import { createMachineForImage } from '../machine/hv-machine.ts';
 import { boardNames } from '../board/boards.ts';
 import { formatTime } from '../sim/clock.ts';
 import { parseInputScript } from '../machine/input-script.ts';
@@ -53,9 +54,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const gdbPort = gdbText === undefined ? null : parseNumber(gdbText, '--gdb port');
   if (gdbPort !== null && gdbPort > 65535) throw new UserError(`run: bad --gdb port ${gdbText}`);
 
-  const m = new Machine({ board: opt(p, 'board') ?? DEFAULT_BOARD, until, keepConsole: false });
-  m.load(img, file);
-  m.boot(entry);
+  // An image with a tinyVP system table boots the hypervisor; anything else runs bare metal.
+  const boardName = opt(p, 'board');
+  const m = createMachineForImage(img, file, { ...(boardName !== undefined ? { board: boardName } : {}), until, keepConsole: false, entry });
   if (inputText !== undefined) m.scheduleInput(parseInputScript(inputText));
 
   let out = '';
@@ -127,6 +128,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       flush();
       flushTrace();
       if (r === 'until') { reason = 'until'; break; }
+      if (r === 'halt') { reason = 'halt'; break; }
       if (realtime) {
         const ahead = (m.clock.now / CPU_HZ) * 1000 - (performance.now() - t0);
         if (ahead > 1) await sleep(Math.min(ahead, 50));

@@ -4,7 +4,8 @@
  */
 import { loadFirmware } from '../image/load.ts';
 import { parseDuration } from '../sim/clock.ts';
-import { Machine, type StopReason } from './machine.ts';
+import type { Machine, StopReason } from './machine.ts';
+import { createMachineForImage } from './hv-machine.ts';
 import { parseInputScript } from './input-script.ts';
 
 export interface RunOptions {
@@ -33,9 +34,10 @@ export interface RunResult {
 
 export function runFirmware(o: RunOptions): RunResult {
   const img = loadFirmware(o.bytes, o.file);
-  const m = new Machine({ until: o.until ?? null, jit: o.jit ?? true, ...(o.board !== undefined ? { board: o.board } : {}) });
-  m.load(img, o.file);
-  m.boot(o.entry !== undefined ? o.entry : img.entry);
+  const m = createMachineForImage(img, o.file, {
+    until: o.until ?? null, jit: o.jit ?? true, ...(o.board !== undefined ? { board: o.board } : {}),
+    ...(o.entry !== undefined ? { entry: o.entry } : {}),
+  });
   if (o.input !== undefined) m.scheduleInput(parseInputScript(o.input));
   const t0 = performance.now();
   const reason = m.run(o.forCycles ?? (parseDuration('10s') as number));
