@@ -44,7 +44,7 @@ const SIGINT = 2, SIGTRAP = 5;
 /** Parser states. */
 const IDLE = 0, DATA = 1, CSUM1 = 2, CSUM2 = 3;
 
-type FpuView = FpuUnit & { fcsr?: number; fir?: number };
+type FpuView = FpuUnit & { fcsr?: number; fir?: number; fcsrValue?: () => number };
 
 export class GdbStub {
   private st: GdbState = 'stopped';
@@ -339,7 +339,7 @@ export class GdbStub {
     if (!cpu.hasFpu) return null;
     const f = cpu.fpu as FpuView;
     if (n < 70) return f.getW(n - 38);
-    if (n === 70) return f.fcsr ?? null;
+    if (n === 70) return f.fcsrValue?.() ?? f.fcsr ?? null; // with any pending Cause worked out
     return f.fir ?? null;
   }
 

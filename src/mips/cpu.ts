@@ -332,7 +332,7 @@ export class Cpu implements IrqSink {
             b = ++hits![hw] === HOT ? jit!.compileAt(hw, ipc) : undefined;
           }
           if (b !== undefined && n + blockLen![hw]! <= budget) {
-            const k = b(this, r, m8, m16, m32, lt, lo, st, so);
+            const k = b(this, r, m8, m16, m32, lt, lo, st, so, budget - n);
             if (k > 0) {
               n += k;
               pc = this.pc;

@@ -77,7 +77,22 @@ export class Fpu {
    */
   fr = false;
 
-  reset(): void { this.i32.fill(0); this.fcsr = 0; }
+  reset(): void { this.i32.fill(0); this.fcsr = 0; this.lazyOp = LAZY_NONE; }
+
+  /**
+   * Cause of the last fast-path operation not yet computed (see lazyCause): which operation
+   * and its operands. Only used while FCSR's Inexact flag is already set.
+   */
+  lazyOp = 0;
+  la = 0;
+  lb = 0;
+  lc = 0;
+
+  /** FCSR with every pending Cause bit worked out (for debuggers; CFC1 does the same). */
+  fcsrValue(): number {
+    lazyCause(this);
+    return this.fcsr;
+  }
 
   /** 32-bit word of FPR n (LWC1/SWC1/MFC1/MTC1): the low word of slot n in both modes. */
   getW(n: number): number { return this.i32[2 * n]!; }
@@ -146,6 +161,7 @@ function tinyToUnderflow(f: Fpu, x: number): number {
  * (or Unimplemented) occurred: the caller must then not write the destination.
  */
 function settle(f: Fpu): boolean {
+  f.lazyOp = LAZY_NONE; // this operation's Cause replaces any pending one
   const x = tinyToUnderflow(f, fx.exc);
   let c = (f.fcsr & ~CAUSE_MASK) | (x << 12);
   if ((x & (((c >>> 7) & 0x1f) | X_UNIMPL)) !== 0) { f.fcsr = c; return true; }
@@ -484,6 +500,7 @@ function execFixed(f: Fpu, long: boolean, insn: number): number {
 }
 
 function readFcr(f: Fpu, fs: number): number {
+  lazyCause(f);
   const c = f.fcsr;
   switch (fs) {
     case 0: return f.fir;
@@ -496,6 +513,7 @@ function readFcr(f: Fpu, fs: number): number {
 
 /** CTC1; returns FPE when the new Cause has a bit whose Enable is set (or Cause.E). */
 function writeFcr(f: Fpu, fs: number, v: number): number {
+  lazyCause(f);
   let c = f.fcsr;
   switch (fs) {
     case 0: return FPU_OK; // FIR is read-only
@@ -542,6 +560,34 @@ export function fpuExecCop1(f: Fpu, gpr: Int32Array, insn: number): number {
   }
 }
 
+/** Lazy-cause operation codes (Fpu.lazyOp). */
+export const LAZY_NONE = 0, LAZY_ADD = 1, LAZY_MUL = 2, LAZY_DIV = 3, LAZY_SQRT = 4, LAZY_MADD = 5;
+/** FCSR.Flags.Inexact: once set, only Cause still depends on an operation's exactness. */
+export const FLAG_INEXACT = X_INEXACT << 2;
+
+/**
+ * Works out the Cause of the last fast-path operation, whose exactness test was skipped
+ * because FCSR's Inexact flag was already set: with no trap enabled, Cause is only visible
+ * through CFC1 (and debuggers), so it is computed when read, from the recorded operands.
+ */
+export function lazyCause(f: Fpu): void {
+  const op = f.lazyOp;
+  if (op === LAZY_NONE) return;
+  f.lazyOp = LAZY_NONE;
+  const a = f.la, b = f.lb;
+  let exact: boolean;
+  if (op === LAZY_ADD) { const r = a + b, v = r - a; exact = (a - (r - v)) + (b - v) === 0; }
+  else if (op === LAZY_MUL) { const p = a * b; exact = mulErr(a, b, p) === 0; }
+  else if (op === LAZY_DIV) { const r = a / b, p = r * b; exact = (a - p) - mulErr(r, b, p) === 0; }
+  else if (op === LAZY_SQRT) { const r = Math.sqrt(a), rr = r * r; exact = (a - rr) - mulErr(r, r, rr) === 0; }
+  else { // MADD family: lc is the (signed) addend
+    const p = a * b, c = f.lc;
+    exact = mulErr(a, b, p) === 0;
+    if (c !== 0) { const r = p + c, v = r - p; if ((p - (r - v)) + (c - v) !== 0) exact = false; }
+  }
+  setInexact(f, exact);
+}
+
 /** FCSR bits that must be clear for the fast path: RM (nearest only), Enables, FS. */
 const FAST_FCSR_MASK = 0x01000f83;
 /** Operand magnitudes for which Dekker splitting cannot overflow and results stay normal. */
@@ -570,6 +616,7 @@ function fastDouble(f: Fpu, insn: number): boolean {
   const a = d[fs]!, b = d[ft]!;
   const aa = Math.abs(a), ab = Math.abs(b);
   if (!(aa >= FAST_MIN && aa <= FAST_MAX && ab >= FAST_MIN && ab <= FAST_MAX)) return false;
+  if (f.fcsr & FLAG_INEXACT) return fastLazy(f, func, fd, a, b);
   let r: number, exact: boolean;
   if (func <= 1) { // TwoSum: the rounding error of a ± b
     const bb = func === 0 ? b : -b;
@@ -593,6 +640,19 @@ function fastDouble(f: Fpu, insn: number): boolean {
   return true;
 }
 
+/** fastDouble when Inexact is already flagged: compute the result, defer the Cause. */
+function fastLazy(f: Fpu, func: number, fd: number, a: number, b: number): boolean {
+  const bb = func === 1 ? -b : b;
+  const r = func <= 1 ? a + bb : func === 2 ? a * b : a / b;
+  const ar = Math.abs(r);
+  if (!(ar >= FAST_MIN && (func !== 3 || ar <= FAST_MAX))) return false;
+  f.f64[fd] = r;
+  f.lazyOp = func <= 1 ? LAZY_ADD : func === 2 ? LAZY_MUL : LAZY_DIV;
+  f.la = a;
+  f.lb = bb;
+  return true;
+}
+
 /** The exact error of a × b (Dekker); operands within the fast range. */
 function mulErr(a: number, b: number, p: number): number {
   const ca = DEKKER * a, ah = ca - (ca - a), al = a - ah;
@@ -610,8 +670,9 @@ function fastSqrt(f: Fpu, fd: number, fs: number): boolean {
   const a = d[fs]!;
   if (!(a >= FAST_MIN && a <= FAST_MAX)) return false;
   const r = Math.sqrt(a);
-  const rr = r * r;
   d[fd] = r;
+  if (f.fcsr & FLAG_INEXACT) { f.lazyOp = LAZY_SQRT; f.la = a; return true; }
+  const rr = r * r;
   setInexact(f, (a - rr) - mulErr(r, r, rr) === 0);
   return true;
 }
@@ -629,17 +690,13 @@ function fastMaddD(f: Fpu, insn: number): boolean {
   if (!(aa >= FAST_MIN && aa <= FAST_MAX && ab >= FAST_MIN && ab <= FAST_MAX)) return false;
   if (!(c === 0 || (ac >= FAST_MIN && ac <= FAST_MAX))) return false;
   const p = a * b;
-  let exact = mulErr(a, b, p) === 0;
   const cc = op === 5 || op === 7 ? -c : c; // MSUB/NMSUB: fs × ft − fr
-  let r: number;
-  if (c === 0) r = p;
-  else {
-    r = p + cc;
-    if (Math.abs(r) < FAST_MIN) return false;
-    const v = r - p;
-    if ((p - (r - v)) + (cc - v) !== 0) exact = false;
-  }
+  const r = c === 0 ? p : p + cc;
+  if (Math.abs(r) < FAST_MIN) return false;
   d[fd] = op >= 6 ? -r : r;
+  if (f.fcsr & FLAG_INEXACT) { f.lazyOp = LAZY_MADD; f.la = a; f.lb = b; f.lc = cc; return true; }
+  let exact = mulErr(a, b, p) === 0;
+  if (c !== 0) { const v = r - p; if ((p - (r - v)) + (cc - v) !== 0) exact = false; }
   setInexact(f, exact);
   return true;
 }

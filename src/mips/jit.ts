@@ -11,10 +11,11 @@
  * translations, so every store to it takes the slow path, which drops the page's blocks.
  */
 import { SOFT_MASK } from './softtlb.ts';
+import { LAZY_ADD, LAZY_MADD, LAZY_MUL } from './fpu.ts';
 
 /** A compiled block: returns how many instructions it executed and leaves cpu.pc/npc/nextDs set. */
 export type BlockFn = (cpu: unknown, r: Int32Array, m8: Uint8Array, m16: Uint16Array, m32: Int32Array,
-  lt: Int32Array, lo: Int32Array, st: Int32Array, so: Int32Array) => number;
+  lt: Int32Array, lo: Int32Array, st: Int32Array, so: Int32Array, room: number) => number;
 
 /** Executions of a block start before it is compiled. */
 export const JIT_HOT = 16;
@@ -58,7 +59,7 @@ export class BlockCache {
     if (this.invalidations[page]! >= JIT_MAX_PAGE_INVALIDATIONS) return;
     const g = generate(this.m32, hw, pc);
     if (g === null) return;
-    const fn = new Function('cpu', 'r', 'm8', 'm16', 'm32', 'lt', 'lo', 'st', 'so', g.body) as BlockFn;
+    const fn = new Function('cpu', 'r', 'm8', 'm16', 'm32', 'lt', 'lo', 'st', 'so', 'room', g.body) as BlockFn;
     this.fns[hw] = fn;
     this.len[hw] = g.len;
     this.va[hw] = pc;
@@ -121,7 +122,9 @@ const enum Kind {
 
 /** Builds the source of the block starting at host word `hw`, virtual `pc`. */
 function generate(m32: Int32Array, hw: number, pc: number): Generated | null {
-  const out: string[] = ['let tgt = 0, va = 0, e = 0, v = 0;'];
+  // `cnt` counts instructions of completed loop iterations: a block that branches back to its
+  // own start runs again inside the function while the time budget (`room`) allows.
+  const out: string[] = ['let tgt = 0, va = 0, e = 0, v = 0, cnt = 0;', 'for (;;) {'];
   const pageEnd = (hw | 1023) + 1;
   let i = 0;
   for (; i < JIT_MAX_BLOCK && hw + i < pageEnd; i++) {
@@ -137,20 +140,22 @@ function generate(m32: Int32Array, hw: number, pc: number): Generated | null {
     if (hw + i + 1 >= pageEnd || kind(m32[hw + i + 1]!) !== Kind.Simple) break;
     out.push(branch(w, ipc, i));
     out.push(simple(m32[hw + i + 1]!, (ipc + 4) | 0, i + 1, true));
-    out.push(`cpu.pc = tgt; cpu.npc = (tgt + 4) | 0; cpu.nextDs = false; return ${i + 2};`);
-    return { body: out.join('\n'), len: i + 2 };
+    const len = i + 2;
+    out.push(`if (tgt === ${hex(pc)} && cnt + ${2 * len} <= room) { cnt += ${len}; continue; }`);
+    out.push(`cpu.pc = tgt; cpu.npc = (tgt + 4) | 0; cpu.nextDs = false; return cnt + ${len};`, '}');
+    return { body: out.join('\n'), len };
   }
   if (i === 0) return null;
   const end = (pc + 4 * i) | 0;
-  out.push(`cpu.pc = ${hex(end)}; cpu.npc = ${hex(end + 4)}; cpu.nextDs = false; return ${i};`);
+  out.push(`cpu.pc = ${hex(end)}; cpu.npc = ${hex(end + 4)}; cpu.nextDs = false; return cnt + ${i};`, '}');
   return { body: out.join('\n'), len: i };
 }
 
 /** Leave the block before instruction `i` at `ipc` (the interpreter takes over there). */
 function punt(ipc: number, i: number, inDs: boolean): string {
   return inDs
-    ? `{ cpu.pc = ${hex(ipc)}; cpu.npc = tgt; cpu.nextDs = true; return ${i}; }`
-    : `{ cpu.pc = ${hex(ipc)}; cpu.npc = ${hex(ipc + 4)}; cpu.nextDs = false; return ${i}; }`;
+    ? `{ cpu.pc = ${hex(ipc)}; cpu.npc = tgt; cpu.nextDs = true; return cnt + ${i}; }`
+    : `{ cpu.pc = ${hex(ipc)}; cpu.npc = ${hex(ipc + 4)}; cpu.nextDs = false; return cnt + ${i}; }`;
 }
 
 /** SPECIAL functions a block may contain (SYSCALL, BREAK, traps and reserved ones end it). */
@@ -176,6 +181,10 @@ function kind(w: number): Kind {
     case 0x11: {
       const rs = (w >>> 21) & 31;
       return rs === 8 ? Kind.Branch : Kind.Simple;
+    }
+    case 0x13: { // COP1X: MADD/MSUB/NMADD/NMSUB .S/.D only (indexed loads/stores end the block)
+      const f = w & 63;
+      return f >>> 3 >= 4 && (f & 7) <= 1 ? Kind.Simple : Kind.No;
     }
     case 0x1c: {
       const f = w & 63;
@@ -249,7 +258,16 @@ function simple(w: number, ipc: number, i: number, inDs: boolean): string {
     case 0x0d: return set(rt, `${R(rs)} | ${uimm}`);
     case 0x0e: return set(rt, `${R(rs)} ^ ${uimm}`);
     case 0x0f: return set(rt, hex(w << 16));
-    case 0x11: return `${fpuOn} if (cpu.fpu.execCop1(r, ${hex(w)}) !== 0) ${P}`;
+    case 0x11: {
+      const fast = fpDouble(w);
+      const call = `if (cpu.fpu.execCop1(r, ${hex(w)}) !== 0) ${P}`;
+      return fast === null ? `${fpuOn} ${call}` : `${fpuOn} { let done = false; ${fast} if (!done) ${call} }`;
+    }
+    case 0x13: {
+      const fast = fpMadd(w);
+      const call = `if (cpu.fpu.execCop1x(r, ${hex(w)}) !== 0) ${P}`;
+      return fast === null ? `${fpuOn} ${call}` : `${fpuOn} { let done = false; ${fast} if (!done) ${call} }`;
+    }
     case 0x1c:
       switch (w & 63) {
         case 0x00: return `cpu.madd(${R(rs)}, ${R(rt)}, 1);`;
@@ -294,6 +312,64 @@ function simple(w: number, ipc: number, i: number, inDs: boolean): string {
   }
 }
 
+/** FCSR bits that keep the inline FPU paths off: RM (nearest only), Enables, FS (fpu.ts FAST_FCSR_MASK). */
+const FP_FAST_MASK = 0x01000f83;
+const FP_MIN = String(2 ** -400);
+const FP_MAX = String(2 ** 400);
+/** Exact error of a×b (Dekker), as an expression over already-defined a, b, p. */
+const MUL_ERR = '((ah * bh - p) + ah * bl + al * bh) + al * bl';
+const SPLIT = (x: string, h: string, l: string): string => `const c${h} = 134217729 * ${x}, ${h} = c${h} - (c${h} - ${x}), ${l} = ${x} - ${h};`;
+/** Writes the result and this operation's Inexact (cause and flag) the way fpu.ts setInexact does. */
+const FP_COMMIT = (fd: number): string =>
+  `d[${fd}] = res; f.fcsr = exact ? f.fcsr & ~0x3f000 : (f.fcsr & ~0x3f000) | 0x1004; done = true; break fp;`;
+
+/**
+ * Inline ADD/SUB/MUL.D and MOV.D for the common case (the same conditions and results as
+ * fpu.ts fastDouble); falls through to the general call otherwise. Null for other functions.
+ */
+function fpDouble(w: number): string | null {
+  if (((w >>> 21) & 31) !== 17) return null;
+  const func = w & 63, fd = (w >>> 6) & 31, fs = (w >>> 11) & 31, ft = (w >>> 16) & 31;
+  const head = `fp: { const f = cpu.fpu; if ((f.fcsr & ${FP_FAST_MASK}) !== 0 || !f.fr) break fp; const d = f.f64;`;
+  if (func === 6) return `fp: { const f = cpu.fpu; if (!f.fr) break fp; const x = f.i32; x[${2 * fd}] = x[${2 * fs}]; x[${2 * fd + 1}] = x[${2 * fs + 1}]; done = true; break fp; }`;
+  if (func > 2) return null;
+  const operands = `const a = d[${fs}], b = d[${ft}], aa = Math.abs(a), ab = Math.abs(b);
+    if (!(aa >= ${FP_MIN} && aa <= ${FP_MAX} && ab >= ${FP_MIN} && ab <= ${FP_MAX})) break fp;`;
+  // With Inexact already flagged, Cause is left for fpu.ts lazyCause to work out when read.
+  const lazy = (op: number, lb: string): string =>
+    `if (f.fcsr & 4) { d[${fd}] = res; f.lazyOp = ${op}; f.la = a; f.lb = ${lb}; done = true; break fp; }`;
+  if (func === 2) {
+    return `${head} ${operands} const p = a * b; const res = p; if (Math.abs(res) < ${FP_MIN}) break fp; ${lazy(LAZY_MUL, 'b')}
+      ${SPLIT('a', 'ah', 'al')} ${SPLIT('b', 'bh', 'bl')}
+      const exact = ${MUL_ERR} === 0; ${FP_COMMIT(fd)} }`;
+  }
+  const bb = func === 0 ? 'b' : '-b';
+  return `${head} ${operands} const bb = ${bb}; const res = a + bb; if (Math.abs(res) < ${FP_MIN}) break fp; ${lazy(LAZY_ADD, 'bb')}
+    const v = res - a; const exact = (a - (res - v)) + (bb - v) === 0; ${FP_COMMIT(fd)} }`;
+}
+
+/** Inline MADD/MSUB/NMADD/NMSUB.D (unfused) in the same conditions as fpu.ts fastMaddD. */
+function fpMadd(w: number): string | null {
+  const func = w & 63;
+  if ((func & 7) !== 1) return null;
+  const op = func >>> 3;
+  const fr = (w >>> 21) & 31, ft = (w >>> 16) & 31, fs = (w >>> 11) & 31, fd = (w >>> 6) & 31;
+  const neg = op >= 6;
+  const sub = op === 5 || op === 7;
+  return `fp: { const f = cpu.fpu; if ((f.fcsr & ${FP_FAST_MASK}) !== 0 || !f.fr) break fp; const d = f.f64;
+    const a = d[${fs}], b = d[${ft}], c = d[${fr}], aa = Math.abs(a), ab = Math.abs(b), ac = Math.abs(c);
+    if (!(aa >= ${FP_MIN} && aa <= ${FP_MAX} && ab >= ${FP_MIN} && ab <= ${FP_MAX})) break fp;
+    if (!(c === 0 || (ac >= ${FP_MIN} && ac <= ${FP_MAX}))) break fp;
+    const p = a * b, cc = ${sub ? '-c' : 'c'}, sum = c === 0 ? p : p + cc;
+    if (Math.abs(sum) < ${FP_MIN}) break fp;
+    const res = ${neg ? '-sum' : 'sum'};
+    if (f.fcsr & 4) { d[${fd}] = res; f.lazyOp = ${LAZY_MADD}; f.la = a; f.lb = b; f.lc = cc; done = true; break fp; }
+    ${SPLIT('a', 'ah', 'al')} ${SPLIT('b', 'bh', 'bl')}
+    let exact = ${MUL_ERR} === 0;
+    if (c !== 0) { const v = sum - p; if ((p - (sum - v)) + (cc - v) !== 0) exact = false; }
+    ${FP_COMMIT(fd)} }`;
+}
+
 /**
  * JavaScript for a branch at `ipc` (index i): sets `tgt` to where execution continues after
  * the delay slot; a branch-likely that is not taken leaves the block, skipping the slot.
@@ -306,7 +382,7 @@ function branch(w: number, ipc: number, i: number): string {
   const link = hex(ipc + 8);
   const cond = (c: string): string => `tgt = (${c}) ? ${taken} : ${fall};`;
   const likely = (c: string): string =>
-    `if (${c}) tgt = ${taken}; else { cpu.pc = ${fall}; cpu.npc = ${hex(ipc + 12)}; cpu.nextDs = false; return ${i + 1}; }`;
+    `if (${c}) tgt = ${taken}; else { cpu.pc = ${fall}; cpu.npc = ${hex(ipc + 12)}; cpu.nextDs = false; return cnt + ${i + 1}; }`;
   const P = punt(ipc, i, false);
   switch (w >>> 26) {
     case 0x00:
