@@ -46,6 +46,14 @@ function handle(cpu: Cpu, code: number, stats: IdentityVmStats): boolean {
   const key = code === EXC.GE ? `GE.${gexc}` : `exc.${code}`;
   stats.exits[key] = (stats.exits[key] ?? 0) + 1;
   const bad = cpu.mfc0(C0.BADINSTR);
+  if (code === EXC.GE && gexc === GEXC.GSFC && (bad & 0xffe007f8) === 0x40800000) {
+    // A guest MTC0 that changes a root-sensitive field (Status.FR, CU1 ...): complete it.
+    const rt = (bad >>> 16) & 31, rd = (bad >>> 11) & 31, sel = bad & 7;
+    cpu.mtgc0(rd, sel, cpu.rdpgpr(rt));
+    cpu.mtc0(C0.EPC, (cpu.mfc0(C0.EPC) + 4) | 0);
+    cpu.eret();
+    return true;
+  }
   if (code === EXC.GE && gexc === GEXC.GPSI && (bad & WAIT_MASK) === WAIT_MATCH) {
     // Emulate the guest's WAIT: sleep in root, then resume the guest after it.
     cpu.mtc0(C0.EPC, (cpu.mfc0(C0.EPC) + 4) | 0);
