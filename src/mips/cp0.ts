@@ -248,3 +248,37 @@ export const EXC = {
 } as const;
 
 export const EXC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EXC).map(([k, v]) => [v, k]));
+
+/**
+ * The part of exception entry that root and guest contexts share (PRA 6.2.1), applied to one
+ * CP0 register file: BadInstr/BadInstrP (when `badInstr` is given), Cause.ExcCode/CE, the
+ * nested-fault registers (Config5.NF), EPC and Cause.BD when EXL was clear, then Status.EXL.
+ * Returns Status as it was before.
+ */
+export function enterExceptionState(c: Int32Array, code: number, epc: number, inDs: boolean, badInstr: number | null,
+  badInstrP: number, ce: number): number {
+  const stat = c[C0.STATUS]!;
+  if (badInstr !== null) {
+    c[C0.BADINSTR] = badInstr;
+    if (inDs) c[C0.BADINSTRP] = badInstrP;
+  }
+  let cause = (c[C0.CAUSE]! & ~(CA_EXC_MASK | (3 << CA_CE_SHIFT))) | (code << 2) | (ce << CA_CE_SHIFT);
+  if (stat & (ST_EXL | ST_ERL)) {
+    c[C0.NESTEDEPC] = inDs ? (epc - 4) | 0 : epc;
+    c[C0.NESTEDEXC] = stat & (ST_EXL | ST_ERL);
+  }
+  if (!(stat & ST_EXL)) {
+    c[C0.EPC] = inDs ? (epc - 4) | 0 : epc;
+    cause = inDs ? cause | CA_BD : cause & ~CA_BD;
+  }
+  c[C0.CAUSE] = cause;
+  c[C0.STATUS] = stat | ST_EXL;
+  return stat;
+}
+
+/** TLB fault state (PRA 4.9): BadVAddr, Context.BadVPN2 (PTEBase kept), EntryHi.VPN2 (ASID kept). */
+export function tlbFaultState(c: Int32Array, va: number): void {
+  c[C0.BADVADDR] = va;
+  c[C0.CONTEXT] = (c[C0.CONTEXT]! & 0xff800000) | ((va >>> 9) & 0x007ffff0);
+  c[C0.ENTRYHI] = (va & ~0x1fff) | (c[C0.ENTRYHI]! & 0xff);
+}

@@ -12,7 +12,7 @@ import type { Bus, PhysMem } from './bus.ts';
 import type { EicPort, IrqSink } from './eic.ts';
 import { Timer, type Clock } from '../sim/clock.ts';
 import {
-  C0, CA_BD, CA_CE_SHIFT, CA_DC, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
+  C0, CA_DC, enterExceptionState, tlbFaultState, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
   CP0_WMASK, EH_EHINV, EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, SHADOW_SETS, ST_BEV, ST_CU0, ST_CU1,
   ST_ERL, ST_EXL, ST_FR, ST_IE, ST_NMI, ST_SR, ST_UM, TLB_ENTRIES,
 } from './cp0.ts';
@@ -763,9 +763,7 @@ export class Cpu implements IrqSink {
   /** @internal */
   tlbException(code: number, va: number, refill: boolean, fetch: boolean): void {
     const c = this.cp0;
-    c[C0.BADVADDR] = va;
-    c[C0.CONTEXT] = (c[C0.CONTEXT]! & 0xff800000) | ((va >>> 9) & 0x007ffff0);
-    c[C0.ENTRYHI] = (va & ~0x1fff) | (c[C0.ENTRYHI]! & 0xff);
+    tlbFaultState(c, va);
     const vec = refill && !(c[C0.STATUS]! & ST_EXL) ? VEC_REFILL : VEC_GENERAL;
     this.enter(code, this.ipc, this.inDs, vec, !fetch, 0);
   }
@@ -777,23 +775,8 @@ export class Cpu implements IrqSink {
   /** @internal */
   enter(code: number, epc: number, inDs: boolean, vec: number, badInstr: boolean, ce: number, eicSrs = -1): void {
     const c = this.cp0;
-    const stat = c[C0.STATUS]!;
     const fromGuest = this.guest;
-    if (badInstr) {
-      c[C0.BADINSTR] = this.iw;
-      if (inDs) c[C0.BADINSTRP] = this.brw;
-    }
-    let cause = (c[C0.CAUSE]! & ~(CA_EXC_MASK | (3 << CA_CE_SHIFT))) | (code << 2) | (ce << CA_CE_SHIFT);
-    if (stat & (ST_EXL | ST_ERL)) {
-      // Nested fault (Config5.NF): record where and from what state.
-      c[C0.NESTEDEPC] = inDs ? (epc - 4) | 0 : epc;
-      c[C0.NESTEDEXC] = stat & (ST_EXL | ST_ERL);
-    }
-    if (!(stat & ST_EXL)) {
-      c[C0.EPC] = inDs ? (epc - 4) | 0 : epc;
-      cause = inDs ? cause | CA_BD : cause & ~CA_BD;
-    }
-    c[C0.CAUSE] = cause;
+    const stat = enterExceptionState(c, code, epc, inDs, badInstr ? this.iw : null, this.brw, ce);
     if (!(stat & ST_EXL) && !(stat & ST_BEV)) {
       const srs = c[C0.SRSCTL]!;
       const css = srs & 0xf;
@@ -801,7 +784,6 @@ export class Cpu implements IrqSink {
       c[C0.SRSCTL] = (srs & ~(0xf | (0xf << 6) | (0xf << 18))) | (css << 6) | next | ((eicSrs >= 0 ? eicSrs : 0) << 18);
       this.selectShadowSet(next);
     }
-    c[C0.STATUS] = stat | ST_EXL;
     this.waiting = false;
     this.trap = true;
     this.brk = true;

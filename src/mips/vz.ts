@@ -7,9 +7,9 @@
  */
 import type { Cpu } from './cpu.ts';
 import {
-  C0, CA_BD, CA_CE_SHIFT, CA_DC, CA_EXC_MASK, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CFG3_VZ, CP0_REGS, EH_EHINV,
+  C0, CA_DC, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CFG3_VZ, CP0_REGS, EH_EHINV,
   EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, ST_BEV, ST_CU0, ST_CU1, ST_ERL, ST_EXL, ST_FR, ST_IE, ST_MX,
-  ST_UM, TLB_ENTRIES, cp0Index,
+  ST_UM, TLB_ENTRIES, cp0Index, enterExceptionState, tlbFaultState,
 } from './cp0.ts';
 import { ACC_FETCH, ACC_STORE } from './softtlb.ts';
 
@@ -174,22 +174,7 @@ function setGExcCode(cpu: Cpu, gexc: number): void {
  */
 export function guestEnter(cpu: Cpu, code: number, epc: number, inDs: boolean, vec: number, badInstr: boolean, ce: number): void {
   const g = cpu.gcp0;
-  const stat = g[C0.STATUS]!;
-  if (badInstr) {
-    g[C0.BADINSTR] = cpu.iw;
-    if (inDs) g[C0.BADINSTRP] = cpu.brw;
-  }
-  let cause = (g[C0.CAUSE]! & ~(CA_EXC_MASK | (3 << CA_CE_SHIFT))) | (code << 2) | (ce << CA_CE_SHIFT);
-  if (stat & (ST_EXL | ST_ERL)) {
-    g[C0.NESTEDEPC] = inDs ? (epc - 4) | 0 : epc;
-    g[C0.NESTEDEXC] = stat & (ST_EXL | ST_ERL);
-  }
-  if (!(stat & ST_EXL)) {
-    g[C0.EPC] = inDs ? (epc - 4) | 0 : epc;
-    cause = inDs ? cause | CA_BD : cause & ~CA_BD;
-  }
-  g[C0.CAUSE] = cause;
-  g[C0.STATUS] = stat | ST_EXL;
+  const stat = enterExceptionState(g, code, epc, inDs, badInstr ? cpu.iw : null, cpu.brw, ce);
   const base = stat & ST_BEV ? BEV_BASE : g[C0.EBASE]! & ~0xfff;
   cpu.setPc((base + vec) | 0);
   cpu.trap = true;
@@ -253,9 +238,7 @@ export function guestAddressError(cpu: Cpu, va: number, acc: number): void {
 
 function guestTlbException(cpu: Cpu, code: number, va: number, refill: boolean, fetch: boolean): void {
   const g = cpu.gcp0;
-  g[C0.BADVADDR] = va;
-  g[C0.CONTEXT] = (g[C0.CONTEXT]! & 0xff800000) | ((va >>> 9) & 0x007ffff0);
-  g[C0.ENTRYHI] = (va & ~0x1fff) | (g[C0.ENTRYHI]! & 0xff);
+  tlbFaultState(g, va);
   const vec = refill && !(g[C0.STATUS]! & ST_EXL) ? 0 : VEC_GENERAL;
   guestEnter(cpu, code, cpu.ipc, cpu.inDs, vec, !fetch, 0);
 }
