@@ -37,6 +37,8 @@ export class BlockCache {
   /** Called when a page becomes a code page, so store translations to it can be dropped. */
   onCodePage: (hostPage: number) => void = () => {};
   compiled = 0;
+  /** Blocks whose generated source did not compile (always 0 unless the generator has a bug). */
+  compileErrors = 0;
 
   constructor(
     private readonly m32: Int32Array,
@@ -59,7 +61,15 @@ export class BlockCache {
     if (this.invalidations[page]! >= JIT_MAX_PAGE_INVALIDATIONS) return;
     const g = generate(this.m32, hw, pc);
     if (g === null) return;
-    const fn = new Function('cpu', 'r', 'm8', 'm16', 'm32', 'lt', 'lo', 'st', 'so', 'room', g.body) as BlockFn;
+    let fn: BlockFn;
+    try {
+      fn = new Function('cpu', 'r', 'm8', 'm16', 'm32', 'lt', 'lo', 'st', 'so', 'room', g.body) as BlockFn;
+    } catch {
+      // A generator bug must not stop the machine: the interpreter runs this code instead.
+      this.compileErrors++;
+      this.invalidations[page] = JIT_MAX_PAGE_INVALIDATIONS;
+      return;
+    }
     this.fns[hw] = fn;
     this.len[hw] = g.len;
     this.va[hw] = pc;

@@ -51,15 +51,18 @@ export function parseTranscript(group: string, text: string): Transcript {
   return t;
 }
 
-function runGuest(name: string, seconds: number, jit: boolean | 'eager' = true): { console: string; reason: string } {
+interface GuestRun { console: string; reason: string; compiled: number; compileErrors: number }
+
+function runGuest(name: string, seconds: number, jit: boolean | 'eager' = true): GuestRun {
   const file = fileURLToPath(new URL(`../../guests/prebuilt/${name}.elf`, import.meta.url));
   const r = runFirmware({ bytes: new Uint8Array(readFileSync(file)), file, forCycles: seconds * CPU_HZ, jit });
-  return { console: r.console, reason: r.reason };
+  const blocks = r.machine.cpu.jit;
+  return { console: r.console, reason: r.reason, compiled: blocks?.compiled ?? 0, compileErrors: blocks?.compileErrors ?? 0 };
 }
 
-function runGroup(group: string, jit: boolean | 'eager'): { transcript: Transcript; reason: string } {
+function runGroup(group: string, jit: boolean | 'eager'): { transcript: Transcript; reason: string; run: GuestRun } {
   const r = runGuest(`isa-${group}`, RUN_SECONDS, jit);
-  return { transcript: parseTranscript(group, r.console), reason: r.reason };
+  return { transcript: parseTranscript(group, r.console), reason: r.reason, run: r };
 }
 
 describe('hello.elf', () => {
@@ -84,7 +87,14 @@ describe('transcript parser', () => {
 for (const [mode, jit] of [['interpreted', false], ['compiled', 'eager']] as const)
 for (const group of GROUPS) {
   describe(`isa-${group} (${mode})`, () => {
-    const { transcript, reason } = runGroup(group, jit);
+    const { transcript, reason, run } = runGroup(group, jit);
+
+    if (jit === 'eager') {
+      it('compiles its code into blocks without generator errors', () => {
+        expect(run.compiled).toBeGreaterThan(0);
+        expect(run.compileErrors).toBe(0);
+      });
+    }
 
     it('runs to its DONE line with every case reported', () => {
       expect(transcript.other, `unexpected console lines (stopped: ${reason})`).toEqual([]);
