@@ -64,11 +64,15 @@ function expectStopped(r: Pair, reason: string): void {
   expect(r.good.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
 }
 
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+
 /** A case that is contained, reported and leaves the others' output exactly as it was. */
-function isolated(name: string, kase: number, addr: () => number, value: () => number, reason: string): void {
+function isolated(name: string, kase: number, addr: () => number, value: () => number, reason: string, badGpa?: () => number): void {
   it(name, () => {
     const r = runCase(kase, addr(), value());
     expectStopped(r, reason);
+    // The diagnostic names the refused guest physical address.
+    if (badGpa) expect(r.bad.text).toContain(`BadVA=${hex8(badGpa())} `);
     expectSameOutput(r);
     expectSameTiming(r);
   });
@@ -100,19 +104,19 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
   });
 
   const zero = (): number => 0;
-  isolated('reads another VM\'s RAM', Case.load, () => KSEG1 | (layout.ram2 + 0x100), zero, BAD_ADDRESS);
-  isolated('writes another VM\'s RAM', Case.store, () => KSEG1 | (layout.ram1 + 0x8000), () => 0x5a5a5a5a, BAD_ADDRESS);
+  isolated('reads another VM\'s RAM', Case.load, () => KSEG1 | (layout.ram2 + 0x100), zero, BAD_ADDRESS, () => layout.ram2 + 0x100);
+  isolated('writes another VM\'s RAM', Case.store, () => KSEG1 | (layout.ram1 + 0x8000), () => 0x5a5a5a5a, BAD_ADDRESS, () => layout.ram1 + 0x8000);
   it('leaves the other VM\'s RAM word alone', () => {
     const r = runCase(Case.store, KSEG1 | (layout.ram1 + 0x8000), 0x5a5a5a5a);
     expect(r.bad.m.cpu.readPhys(layout.ram1 + 0x8000, 4)).toBe(r.good.m.cpu.readPhys(layout.ram1 + 0x8000, 4));
   });
-  isolated('reads the other VMs\' flash', Case.load, () => 0xbfc08000, zero, BAD_ADDRESS);
-  isolated('writes the other VMs\' flash', Case.store, () => 0xbfc08010, zero, BAD_ADDRESS);
-  isolated('reads the hypervisor\'s code page', Case.load, () => 0xbd000000, zero, BAD_ADDRESS);
-  isolated('reads the system table', Case.load, () => 0xbd1f0000, zero, BAD_ADDRESS);
-  isolated('writes the hypervisor\'s data', Case.store, () => 0xa0070000, () => 0xffffffff, BAD_ADDRESS);
+  isolated('reads the other VMs\' flash', Case.load, () => 0xbfc08000, zero, BAD_ADDRESS, () => 0x1fc08000);
+  isolated('writes the other VMs\' flash', Case.store, () => 0xbfc08010, zero, BAD_ADDRESS, () => 0x1fc08010);
+  isolated('reads the hypervisor\'s code page', Case.load, () => 0xbd000000, zero, BAD_ADDRESS, () => 0x1d000000);
+  isolated('reads the system table', Case.load, () => 0xbd1f0000, zero, BAD_ADDRESS, () => 0x1d1f0000);
+  isolated('writes the hypervisor\'s data', Case.store, () => 0xa0070000, () => 0xffffffff, BAD_ADDRESS, () => 0x70000);
   isolated('writes a trapping CP0 register (SRSCtl)', Case.cp0, zero, () => 1, 'Non-zero SRS is used');
-  isolated('maps another VM\'s RAM with a guest TLB entry', Case.tlb, () => 0xc0000000, () => ((layout.ram2 >>> 12) << 6) | (2 << 3) | 7, BAD_ADDRESS);
+  isolated('maps another VM\'s RAM with a guest TLB entry', Case.tlb, () => 0xc0000000, () => ((layout.ram2 >>> 12) << 6) | (2 << 3) | 7, BAD_ADDRESS, () => layout.ram2);
 
   containedWithTimingChannel('reads an unassigned device page (Timer2)', Case.load, () => 0xbf840200, zero, BAD_ADDRESS, TLB_CHANNEL);
   containedWithTimingChannel('writes an unassigned device page (PPS)', Case.store, () => 0xbf801404, () => 0xffffffff, BAD_ADDRESS, TLB_CHANNEL);
