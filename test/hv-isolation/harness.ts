@@ -16,7 +16,9 @@ import { createMachineForImage, HvMachine } from '../../src/machine/hv-machine.t
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 const PREBUILT = join(import.meta.dirname, '../../guests/prebuilt');
-const CONFIG = join(FIXTURES, 'isolation.file');
+export const CONFIG = join(FIXTURES, 'isolation.file');
+/** isolation.file with a DMA zone and DMA channel registers for the hostile VM. */
+export const DMA_CONFIG = join(FIXTURES, 'isolation-dma.file');
 const HOSTILE = join(FIXTURES, 'hostile.elf');
 export const GUESTS: Record<string, string> = {
   'pic32mz-guest1/uart.elf': join(PREBUILT, 'guest1.elf'),
@@ -26,7 +28,7 @@ export const GUESTS: Record<string, string> = {
 export const HOSTILE_ID = 3;
 
 /** hostile.S's cases (the index into its jump table). */
-export const Case = { idle: 0, load: 1, store: 2, cp0: 3, tlb: 4, ic: 5, loop: 6, storm: 7 } as const;
+export const Case = { idle: 0, load: 1, store: 2, cp0: 3, tlb: 4, ic: 5, loop: 6, storm: 7, dma: 8 } as const;
 const MARKER = 0xca5ec0de;
 const WAIT = 0x42000020;
 
@@ -49,9 +51,9 @@ export function hostileElf(kase: number, addr: number, value: number, baseline: 
 }
 
 /** The S-record of isolation.file with the given hostile.elf. */
-export function buildImage(hostile: Uint8Array): string {
-  const text = readFileSync(CONFIG, 'utf8');
-  const config = { text, file: CONFIG };
+export function buildImage(hostile: Uint8Array, configPath = CONFIG): string {
+  const text = readFileSync(configPath, 'utf8');
+  const config = { text, file: configPath };
   const inputs = new Map<string, GuestInput>();
   for (const g of configGuestFiles(config)) {
     if (g.path === 'hostile.elf') inputs.set(g.path, { kind: g.kind, file: HOSTILE, bytes: hostile });

@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, Case, GUESTS, hostileElf, HOSTILE_ID, run, type Run } from './harness.ts';
+import { buildImage, Case, CONFIG, DMA_CONFIG, GUESTS, hostileElf, HOSTILE_ID, run, type Run } from './harness.ts';
 
 const haveGuests = Object.values(GUESTS).every((f) => existsSync(f));
 /** Virtual time per run: guest1 prints and toggles LD1 once a second, guest2 every 0.3 s. */
@@ -25,11 +25,11 @@ let layout: Layout;
 const cache = new Map<string, Pair>();
 
 /** The hostile run and its idling baseline (cached: containment and timing tests share them). */
-function runCase(kase: number, addr: number, value: number): Pair {
-  const key = `${kase}:${addr}:${value}`;
+function runCase(kase: number, addr: number, value: number, config = CONFIG): Pair {
+  const key = `${kase}:${addr}:${value}:${config}`;
   let r = cache.get(key);
   if (!r) {
-    r = { good: run(buildImage(hostileElf(kase, addr, value, true)), SECONDS), bad: run(buildImage(hostileElf(kase, addr, value, false)), SECONDS) };
+    r = { good: run(buildImage(hostileElf(kase, addr, value, true), config), SECONDS), bad: run(buildImage(hostileElf(kase, addr, value, false), config), SECONDS) };
     cache.set(key, r);
   }
   return r;
@@ -135,4 +135,16 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
     expect(r.bad.m.hv.instructionsOf(r.bad.m.hv.thread(HOSTILE_ID)!)).toBeGreaterThan(0.5 * r.bad.m.cpu.instret);
   });
   containedWithTimingChannel('storms the hypervisor with 100000 trapping instructions and emulated accesses', Case.storm, zero, () => 100000, null, TLB_CHANNEL);
+
+  // The DMA controller is the VM's own (isolation-dma.file); the System Bus Arbiter fences it in.
+  it('copies by DMA into another VM\'s RAM: blocked by the SBA and reported, the VM keeps running', () => {
+    const target = layout.ram1 + 0x8000;
+    const r = runCase(Case.dma, 0xbf811000, target, DMA_CONFIG);
+    expect(r.bad.text).toMatch(/\nSBA: access violation, SBFLAG=00000004:\nSBA: RAM bank 0-256KB <-- .*SBTxELOG1=/);
+    expect(r.good.text).not.toContain('SBA: access violation');
+    expect(r.bad.m.cpu.readPhys(target, 4)).toBe(r.good.m.cpu.readPhys(target, 4));
+    expect(r.bad.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
+    expectSameOutput(r);
+    expectSameTiming(r);
+  });
 });
