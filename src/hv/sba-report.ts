@@ -54,7 +54,8 @@ export function sbaReport(hv: Hypervisor): void {
     if (!((flags >>> n) & 1)) continue;
     const e1 = cpu.readPhys(sbtPa(n, ELOG1), 4) ?? 0;
     const e2 = cpu.readPhys(sbtPa(n, ELOG2), 4) ?? 0;
-    hv.print(`SBA: ${TARGETS[n]} <-- ${INITIATORS[e1 & 15]}, SBTxELOG1=${x8(e1)} SBTxELOG2=${x(e2)}\n`);
+    // The initiator is ELOG1.INITID (bits 15:8); the original read bits 3:0 (the command).
+    hv.print(`SBA: ${TARGETS[n]} <-- ${INITIATORS[(e1 >>> 8) & 15]}, SBTxELOG1=${x8(e1)} SBTxELOG2=${x(e2)}\n`);
     cpu.writePhys(sbtPa(n, ELOG1), 4, 0xffffffff);
     cpu.readPhys(sbtPa(n, ECLRM), 4);
   }

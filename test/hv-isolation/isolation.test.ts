@@ -140,7 +140,7 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
   it('copies by DMA into another VM\'s RAM: blocked by the SBA and reported, the VM keeps running', () => {
     const target = layout.ram1 + 0x8000;
     const r = runCase(Case.dma, 0xbf811000, target, DMA_CONFIG);
-    expect(r.bad.text).toMatch(/\nSBA: access violation, SBFLAG=00000004:\nSBA: RAM bank 0-256KB <-- .*SBTxELOG1=/);
+    expect(r.bad.text).toMatch(/\nSBA: access violation, SBFLAG=00000004:\nSBA: RAM bank 0-256KB <-- DMA Write LRS, SBTxELOG1=/);
     expect(r.good.text).not.toContain('SBA: access violation');
     expect(r.bad.m.cpu.readPhys(target, 4)).toBe(r.good.m.cpu.readPhys(target, 4));
     expect(r.bad.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
