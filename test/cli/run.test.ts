@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { tinyvp } from '../util/cli.ts';
 
-/** Runs the CLI asynchronously (a blocking spawn would starve vitest's worker RPC). */
-function tinyvp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/tinyvp.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    p.stdout.setEncoding('latin1').on('data', (d: string) => { stdout += d; });
-    p.stderr.setEncoding('latin1').on('data', (d: string) => { stderr += d; });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-describe('tinyvp run', async () => {
+describe('tinyvp run', () => {
   it('prints the console and exits 0 when --until text appears', async () => {
     const r = await tinyvp('run', 'guests/prebuilt/hello.elf', '--until', 'hello from tinyvp');
     expect(r.stdout).toBe('hello from tinyvp');

@@ -3,20 +3,10 @@
  * hypervisor: each shows its guests' progress marks on the console within 2.5 s of virtual time.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { tinyvp } from '../util/cli.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function tinyvp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/tinyvp.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    p.stdout.setEncoding('latin1').on('data', (d: string) => { stdout += d; });
-    p.stderr.setEncoding('latin1').on('data', (d: string) => { stderr += d; });
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const EXAMPLES: [dir: string, board: string, marks: string[]][] = [
   ['wifire-two-guests', 'wifire', ['#', '.']],
