@@ -1457,5 +1457,3 @@ function trapCond(k: number, a: number, b: number): boolean {
   }
 }
 
-export { ACC_FETCH, ACC_LOAD, ACC_STORE };
-export const CPU_CONSTANTS = { ST_CU1, LO_XI, LO_RI };

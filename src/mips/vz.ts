@@ -586,4 +586,3 @@ export function rootVzOp(cpu: Cpu, w: number): boolean {
   }
 }
 
-export { ACC_FETCH, ST_CU1 };
