@@ -13,10 +13,10 @@ import type { EicPort, IrqSink } from './eic.ts';
 import { Timer, type Clock } from '../sim/clock.ts';
 import {
   C0, CA_DC, enterExceptionState, tlbFaultState, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CP0_IMPL, CP0_REGS,
-  CP0_WMASK, EH_EHINV, EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, SHADOW_SETS, ST_BEV, ST_CU0, ST_CU1,
+  CP0_WMASK, EH_EHINV, EXC, SHADOW_SETS, ST_BEV, ST_CU0, ST_CU1,
   ST_ERL, ST_EXL, ST_FR, ST_IE, ST_NMI, ST_SR, ST_UM, TLB_ENTRIES,
 } from './cp0.ts';
-import { Tlb } from './tlb.ts';
+import { Tlb, permissionFault } from './tlb.ts';
 import { ACC_FETCH, ACC_LOAD, ACC_STORE, SOFT_MASK, SoftTlb, ctxGid, ctxIsGuest, ctxKey } from './softtlb.ts';
 import {
   GC0_GM, checkGuestInterrupts, guestCacheTraps, guestCompareMatch, guestCop0, guestCount, guestCpUnusable,
@@ -1050,11 +1050,8 @@ export class Cpu implements IrqSink {
     const code = acc === ACC_STORE ? EXC.TLBS : EXC.TLBL;
     if (i < 0) { this.tlbException(code, va, true, acc === ACC_FETCH); return -1; }
     const lo = t.entryLo(i, va);
-    if (!(lo & LO_V)) { this.tlbException(code, va, false, acc === ACC_FETCH); return -1; }
-    const pg = c[C0.PAGEGRAIN]!;
-    if (acc === ACC_LOAD && lo & LO_RI && pg & PG_RIE) { this.tlbException(pg & PG_IEC ? EXC.TLBRI : EXC.TLBL, va, false, false); return -1; }
-    if (acc === ACC_FETCH && lo & LO_XI && pg & PG_XIE) { this.tlbException(pg & PG_IEC ? EXC.TLBXI : EXC.TLBL, va, false, true); return -1; }
-    if (acc === ACC_STORE && !(lo & LO_D)) { this.tlbException(EXC.MOD, va, false, false); return -1; }
+    const fault = permissionFault(lo, acc, c[C0.PAGEGRAIN]!);
+    if (fault >= 0) { this.tlbException(fault, va, false, acc === ACC_FETCH); return -1; }
     return t.physical(i, lo, va);
   }
 

@@ -4,7 +4,8 @@
  * two instances: the root TLB and the guest TLB (the M5150 shares one array; the model keeps
  * two logical arrays, which is observably the same for root and guest software).
  */
-import { EH_EHINV, LO_G, TLB_ENTRIES } from './cp0.ts';
+import { EH_EHINV, EXC, LO_D, LO_G, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, TLB_ENTRIES } from './cp0.ts';
+import { ACC_FETCH, ACC_STORE } from './softtlb.ts';
 
 export class Tlb {
   readonly size: number;
@@ -92,4 +93,14 @@ export class Tlb {
     const pfnBase = ((lo >>> 6) & 0xfffff) * 4096;
     return (pfnBase - (pfnBase % (off + 1)) + (va & off)) >>> 0;
   }
+}
+
+/** Exception code for an access of kind `acc` through EntryLo `lo` (V, RI/XI per PageGrain, D), or -1 when allowed. Shared by root translation and both guest stages. */
+export function permissionFault(lo: number, acc: number, pageGrain: number): number {
+  const code = acc === ACC_STORE ? EXC.TLBS : EXC.TLBL;
+  if (!(lo & LO_V)) return code;
+  if (acc !== ACC_STORE && acc !== ACC_FETCH && lo & LO_RI && pageGrain & PG_RIE) return pageGrain & PG_IEC ? EXC.TLBRI : EXC.TLBL;
+  if (acc === ACC_FETCH && lo & LO_XI && pageGrain & PG_XIE) return pageGrain & PG_IEC ? EXC.TLBXI : EXC.TLBL;
+  if (acc === ACC_STORE && !(lo & LO_D)) return EXC.MOD;
+  return -1;
 }

@@ -8,10 +8,11 @@
 import type { Cpu } from './cpu.ts';
 import {
   C0, CA_DC, CA_IV, CA_RIPL_MASK, CA_RIPL_SHIFT, CA_TI, CFG3_VEIC, CFG3_VZ, CP0_REGS, EH_EHINV,
-  EXC, LO_D, LO_RI, LO_V, LO_XI, PG_IEC, PG_RIE, PG_XIE, ST_BEV, ST_CU0, ST_CU1, ST_ERL, ST_EXL, ST_FR, ST_IE, ST_MX,
+  EXC, ST_BEV, ST_CU0, ST_CU1, ST_ERL, ST_EXL, ST_FR, ST_IE, ST_MX,
   ST_UM, TLB_ENTRIES, cp0Index, enterExceptionState, tlbFaultState,
 } from './cp0.ts';
 import { ACC_FETCH, ACC_STORE } from './softtlb.ts';
+import { permissionFault } from './tlb.ts';
 
 // GuestCtl0 fields.
 export const GC0_GM = 1 << 31;
@@ -273,15 +274,6 @@ function stage2Fault(cpu: Cpu, code: number, gpa: number, refill: boolean, acc: 
   cpu.tlbException(code, gpa | 0, refill, acc === ACC_FETCH);
 }
 
-/** Exception code for an access through EntryLo `lo`, or -1 when allowed. */
-export function permissionFault(lo: number, acc: number, pageGrain: number): number {
-  const code = acc === ACC_STORE ? EXC.TLBS : EXC.TLBL;
-  if (!(lo & LO_V)) return code;
-  if (acc !== ACC_STORE && acc !== ACC_FETCH && lo & LO_RI && pageGrain & PG_RIE) return pageGrain & PG_IEC ? EXC.TLBRI : EXC.TLBL;
-  if (acc === ACC_FETCH && lo & LO_XI && pageGrain & PG_XIE) return pageGrain & PG_IEC ? EXC.TLBXI : EXC.TLBL;
-  if (acc === ACC_STORE && !(lo & LO_D)) return EXC.MOD;
-  return -1;
-}
 
 // ------------------------------------------------------------------ guest CP0 instructions
 
