@@ -413,11 +413,8 @@ export function checkGuestInterrupts(cpu: Cpu): void {
 /** A COP0-opcode instruction executed in guest mode. */
 export function guestCop0(cpu: Cpu, w: number): void {
   const c = cpu.cp0;
-  if (!cpu.kernel && !(cpu.gcp0[C0.STATUS]! & ST_CU0)) {
-    if (isHypcall(w)) { guestRaise(cpu, EXC.CPU, 0); return; }
-    guestRaise(cpu, EXC.CPU, 0);
-    return;
-  }
+  // Guest user mode without CU0: every COP0 instruction, HYPCALL included, is a guest CpU.
+  if (!cpu.kernel && !(cpu.gcp0[C0.STATUS]! & ST_CU0)) { guestRaise(cpu, EXC.CPU, 0); return; }
   if (isHypcall(w)) { guestExit(cpu, GEXC.HC); return; }
   if (!(c[C0.GUESTCTL0]! & GC0_CP0)) { guestExit(cpu, GEXC.GPSI); return; }
   const rs = (w >>> 21) & 31, rt = (w >>> 16) & 31, rd = (w >>> 11) & 31;
