@@ -149,7 +149,7 @@ function generate(m32: Int32Array, hw: number, pc: number): Generated | null {
     // A branch: only with its delay slot in the same page, and the slot must be simple.
     if (hw + i + 1 >= pageEnd || kind(m32[hw + i + 1]!) !== Kind.Simple) break;
     out.push(branch(w, ipc, i));
-    out.push(simple(m32[hw + i + 1]!, (ipc + 4) | 0, i + 1, true));
+    out.push(simple(m32[hw + i + 1]!, (ipc + 4) | 0, i + 1, true, w));
     const len = i + 2;
     out.push(`if (tgt === ${hex(pc)} && cnt + ${2 * len} <= room) { cnt += ${len}; continue; }`);
     out.push(`cpu.pc = tgt; cpu.npc = (tgt + 4) | 0; cpu.nextDs = false; return cnt + ${len};`, '}');
@@ -161,10 +161,13 @@ function generate(m32: Int32Array, hw: number, pc: number): Generated | null {
   return { body: out.join('\n'), len: i };
 }
 
-/** Leave the block before instruction `i` at `ipc` (the interpreter takes over there). */
-function punt(ipc: number, i: number, inDs: boolean): string {
+/**
+ * Leave the block before instruction `i` at `ipc` (the interpreter takes over there). In a delay
+ * slot the branch (`brw`) ran in the block: the interpreter needs it for BadInstrP.
+ */
+function punt(ipc: number, i: number, inDs: boolean, brw = 0): string {
   return inDs
-    ? `{ cpu.pc = ${hex(ipc)}; cpu.npc = tgt; cpu.nextDs = true; return cnt + ${i}; }`
+    ? `{ cpu.pc = ${hex(ipc)}; cpu.npc = tgt; cpu.nextDs = true; cpu.brw = ${hex(brw)}; return cnt + ${i}; }`
     : `{ cpu.pc = ${hex(ipc)}; cpu.npc = ${hex(ipc + 4)}; cpu.nextDs = false; return cnt + ${i}; }`;
 }
 
@@ -215,10 +218,10 @@ function kind(w: number): Kind {
 }
 
 /** JavaScript for one non-branch instruction (it may punt, never raises). */
-function simple(w: number, ipc: number, i: number, inDs: boolean): string {
+function simple(w: number, ipc: number, i: number, inDs: boolean, brw = 0): string {
   const rs = (w >>> 21) & 31, rt = (w >>> 16) & 31, rd = (w >>> 11) & 31, sa = (w >>> 6) & 31;
   const simm = (w << 16) >> 16, uimm = w & 0xffff;
-  const P = punt(ipc, i, inDs);
+  const P = punt(ipc, i, inDs, brw);
   const R = (n: number): string => (n === 0 ? '0' : `r[${n}]`);
   const set = (n: number, expr: string): string => (n === 0 ? '' : `r[${n}] = ${expr};`);
   const M = SOFT_MASK;

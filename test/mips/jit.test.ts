@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../../src/machine/machine.ts';
-import { ADDIU, BNE, LI, NOP, SW, SYSCALL, T0, T1, T2, V0, ZERO, branchTo, bytesOf } from '../util/mips-asm.ts';
+import { C0 } from '../../src/mips/cp0.ts';
+import { ADDIU, ADDU, BEQ, BNE, LI, LW, NOP, SW, SYSCALL, T0, T1, T2, T3, V0, ZERO, branchTo, bytesOf } from '../util/mips-asm.ts';
 
 const CODE = 0x80001000;
 const PA = CODE & 0x1fffffff;
@@ -88,5 +89,46 @@ describe('block compiler invalidation', () => {
     expect(runAt(m, CODE)).toBe(3000);
     expect(runAt(m, CODE + 0x20000000)).toBe(3000); // kseg1 view of the same words
     expect(m.cpu.pc >>> 29).toBe(5); // it ran (and stopped) in kseg1
+  });
+});
+
+describe('block compiler exceptions', () => {
+  /** A hot loop whose delay-slot load turns misaligned after `n` rounds (AdEL with BD = 1). */
+  function faultInDelaySlot(jit: boolean | 'eager'): { epc: number; cause: number; badInstrP: number; rounds: number } {
+    const m = new Machine({ keepConsole: false, jit });
+    const SRL = (rd: number, rt: number, sa: number): number => ((rt << 16) | (rd << 11) | (sa << 6) | 0x02) >>> 0;
+    const loop = CODE + 16;
+    const beq = BEQ(ZERO, ZERO, branchTo(loop + 12, loop));
+    const words = [
+      ...LI(T0, 200), // +0
+      ...LI(T1, CODE + 0x100), // +8
+      ADDIU(T0, T0, -1), // +16 loop
+      SRL(T2, T0, 31), // +20: 1 once t0 < 0
+      ADDU(T3, T1, T2), // +24
+      beq, // +28
+      LW(V0, 0, T3), // +32: the delay slot
+    ];
+    m.bus.poke(PA, bytesOf(words));
+    m.cpu.setPc(CODE);
+    let seen: { epc: number; cause: number; badInstrP: number; rounds: number } | null = null;
+    m.cpu.rootHandler = (cpu) => {
+      seen = { epc: cpu.mfc0(C0.EPC) >>> 0, cause: cpu.mfc0(C0.CAUSE) >>> 0, badInstrP: cpu.mfc0(C0.BADINSTRP) >>> 0, rounds: 200 - cpu.gpr[T0]! };
+      cpu.halt();
+      return true;
+    };
+    m.run(100_000);
+    expect(seen).not.toBeNull();
+    expect(words[7]).toBe(beq);
+    return seen!;
+  }
+
+  it('reports a fault in a compiled delay slot with BD, the branch in EPC and the branch word in BadInstrP', () => {
+    const interp = faultInDelaySlot(false);
+    expect(interp.cause & 0x7c).toBe(4 << 2); // AdEL
+    expect(interp.cause >>> 31).toBe(1);
+    expect(interp.epc).toBe((CODE + 28) >>> 0);
+    expect(interp.rounds).toBe(201);
+    for (const jit of [true, 'eager'] as const) expect(faultInDelaySlot(jit)).toEqual(interp);
+    expect(interp.badInstrP).toBe(BEQ(ZERO, ZERO, branchTo(CODE + 28, CODE + 16)));
   });
 });
