@@ -18,7 +18,7 @@ import { uartIrqs } from '../soc/irqs.ts';
 import { C0, CFG3_VEIC, ST_EXL, ST_FR } from '../mips/cp0.ts';
 import { UserError } from '../sim/errors.ts';
 import { BUILTIN_THREADS, codePageWords, CODE_ERET, CODE_IDLE } from './code-page.ts';
-import { exitPath } from './context.ts';
+import { exitPath, wireExcursionPage } from './context.ts';
 import { CLR, iecPa, ifsPa, INTCON_PA, ipcPa, irqBit, PRISS_PA, SET } from './evic-regs.ts';
 import { createEmulator } from './emulators/index.ts';
 import type { ConsoleEmulator } from './emulators/console.ts';
@@ -28,6 +28,7 @@ import type { Hypervisor } from './hypervisor.ts';
 import { Monitor } from './monitor.ts';
 import { ConsoleOutput } from './output.ts';
 import { PageCache } from './page-cache.ts';
+import { flushRootTlb } from './refill.ts';
 import { reschedule } from './scheduler.ts';
 import { initSba, sbtPa, setPriority } from './sba-report.ts';
 import { COUNTS_PER_SECOND, NS_PER_COUNT, TIMER_FUNC, TIMER_GUEST, TIMER_TICK, TimerRecord } from './time.ts';
@@ -84,7 +85,7 @@ export function bootHypervisor(hv: Hypervisor): void {
   // start.S: kernel, BEV=0, EXL so the final ERET enters the first thread; invalidate the root TLB.
   cpu.mtc0(C0.STATUS, ST_FR | ST_EXL);
   cpu.mtc0(C0.CAUSE, 0);
-  invalidateRootTlb(hv);
+  flushRootTlb(hv, 0);
   boardInit(hv);
   cpu.mtc0(C0.PAGEGRAIN, 0xc8000000 | 0);
   cpu.mtc0(C0.CONTEXT, 0);
@@ -102,6 +103,7 @@ export function bootHypervisor(hv: Hypervisor): void {
   initSba(hv);
   initTime(hv);
   initThreads(hv);
+  wireExcursionPage(hv);
   hv.current = hv.loaded = hv.root;
   printDiagnostics(hv);
   hv.printTimer = new TimerRecord(TIMER_FUNC, 0, PRINT_PERIOD_SECONDS * COUNTS_PER_SECOND);
@@ -115,20 +117,6 @@ function boardOf(hv: Hypervisor, table: SystemTable): BoardSpec {
   const b = findBoard(table.board.name) ?? hv.options.board;
   if (b === undefined) throw new UserError(`system table: board '${table.board.name}' is not one the model knows; name one with --board`);
   return b;
-}
-
-function invalidateRootTlb(hv: Hypervisor): void {
-  const cpu = hv.cpu;
-  const entries = ((cpu.mfc0(C0.CONFIG1) >>> 25) & 0x3f) + 1;
-  cpu.mtc0(C0.PAGEMASK, 0x1ffff800);
-  cpu.mtc0(C0.ENTRYLO0, 0x1f);
-  cpu.mtc0(C0.ENTRYLO1, 0x0080001f);
-  cpu.mtc0(C0.ENTRYHI, 0x400);
-  cpu.mtc0(C0.GUESTCTL1, 0);
-  for (let i = entries - 1; i >= 0; i--) {
-    cpu.mtc0(C0.INDEX, i);
-    cpu.tlbwi();
-  }
 }
 
 /** _board_init: unlock, prefetch, flash ECC, the table's set-up writes, console pins; lock. */

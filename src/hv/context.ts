@@ -1,27 +1,37 @@
 /**
  * The exit path and the context switch (tinyvp-runtime.md §4.4, §7.4, §7.5). Switch decisions
  * only change `hv.current`; the hardware follows here, once per exit: save the outgoing
- * thread's state (guest CP0 and wired guest TLB entries, HI/LO, shared-set GPRs), clear the
- * guest LL bit, load the incoming thread and ERET into it.
+ * thread's state (guest CP0 and wired guest TLB entries, HI/LO, shared-set GPRs), flush the
+ * root TLB, clear the guest LL bit, load the incoming thread and ERET into it.
  *
  * The LL bit: the M5150 has no Config5.LLB, so root clears the guest's LL bit the way tinyVP
- * does, with a guest ERET. After every switch away from a VM, root ERETs into guest mode with
- * an excursion GuestID at the ERET page's GVA; VM0's tree maps that page onto the hypervisor's
- * code page, where an ERET (clearing the guest LL bit, jumping to guest EPC) is followed by a
- * HYPCALL that exits back to root. The excursion GuestID is the widest one the core accepts
- * (so no VM shares it; tinyVP used 7), probed at boot.
+ * does, with a guest ERET: root ERETs into guest mode with an excursion GuestID at the ERET
+ * page's GVA; VM0's tree maps that page onto the hypervisor's code page, where an ERET (clearing
+ * the guest LL bit, jumping to guest EPC) is followed by a HYPCALL that exits back to root. The
+ * excursion GuestID is the widest one the core accepts (so no VM shares it; tinyVP used 7),
+ * probed at boot; its page sits in the wired root TLB entry 0.
+ *
+ * Decision (isolation, issue #6 item 10): tinyVP ran the excursion when switching away from a
+ * VM; here it runs before every switch into a VM, with root interrupts enabled. The guarantee
+ * is the same (a VM never sees an LL bit it did not set since it was last loaded), but its cost
+ * then no longer depends on what ran before: entering VM 2 from an idle root or from a busy
+ * VM 3 takes the same cycles. An interrupt during the excursion abandons it; the exit path
+ * starts it again for whichever VM is entered next.
  */
 import { C0, ST_EXL, ST_IE } from '../mips/cp0.ts';
+import { handleInterrupt } from './interrupts.ts';
 import { GEXC } from '../mips/vz.ts';
 import { EXC } from '../mips/cp0.ts';
 import { hypervisorPanic } from './diagnostics.ts';
 import type { Hypervisor } from './hypervisor.ts';
-import { refill } from './refill.ts';
+import { flushRootTlb, refill, ROOT_WIRED } from './refill.ts';
 import { readHiLo, writeHiLo } from './root-isa.ts';
 import { reschedule } from './scheduler.ts';
 import { G, GC0EXT_IDLE, GUEST_SAVED, TF_RUNNING, TF_STOPPED, VM_GUESTCTL0, type Thread } from './thread.ts';
 
 const SRS_PSS_MASK = 0xf << 6;
+/** Root Status bits that decide which interrupts are taken: IE, IM7..0 / IPL. */
+const ROOT_IRQ_BITS = ST_IE | 0x0004ff00;
 const TLBGR = 0x42000009;
 const TLBGWI = 0x4200000a;
 
@@ -42,7 +52,7 @@ export function resume(hv: Hypervisor): void {
     accountSlice(hv, prev);
     if (keep) saveThread(hv, prev);
     hv.loaded = hv.root;
-    if (prev.kind === 'vm') { startExcursion(hv); return; }
+    if (next.kind === 'vm') { startExcursion(hv, next); return; }
     loadThread(hv, next);
   }
   eretTo(hv, next);
@@ -52,6 +62,16 @@ export function resume(hv: Hypervisor): void {
 export function excursionExit(hv: Hypervisor, code: number): void {
   const cpu = hv.cpu;
   const gexc = (cpu.mfc0(C0.GUESTCTL0) >>> 2) & 0x1f;
+  if (code === EXC.INT) {
+    // Abandoned: nothing of a thread is in the hardware yet, so there is no frame to save.
+    hv.excursion = false;
+    cpu.mtc0(C0.GUESTCTL0, 0);
+    hv.counters.interrupts++;
+    hv.counters.excursionsAbandoned++;
+    handleInterrupt(hv);
+    if (!hv.dead) exitPath(hv);
+    return;
+  }
   if (code === EXC.GE && gexc === GEXC.HC) {
     cpu.mtc0(C0.GUESTCTL0, 0);
     hv.excursion = false;
@@ -67,7 +87,21 @@ export function excursionExit(hv: Hypervisor, code: number): void {
   hypervisorPanic(hv, `LL-bit excursion failed: exception ${code}, gcause ${gexc}\n`);
 }
 
-function startExcursion(hv: Hypervisor): void {
+/** At boot: the excursion's ERET page from VM0's tree into the wired entry 0. */
+export function wireExcursionPage(hv: Hypervisor): void {
+  const cpu = hv.cpu;
+  const tree = hv.root.info?.tree;
+  cpu.mtc0(C0.WIRED, ROOT_WIRED);
+  if (tree === undefined || tree === null) return;
+  cpu.mtc0(C0.GUESTCTL1, ((hv.llGid << 16) | hv.llGid) >>> 0);
+  cpu.mtc0(C0.ENTRYHI, 0);
+  // The guest reaches it through guest kseg0: the root TLB sees the GPA.
+  refill(hv, hv.root, tree, hv.eretVa & 0x1fffffff, 0);
+  cpu.mtc0(C0.GUESTCTL1, 0);
+}
+
+/** The excursion before `next` is loaded; root interrupts as `next` will take them. */
+function startExcursion(hv: Hypervisor, next: Thread): void {
   const cpu = hv.cpu;
   hv.excursion = true;
   cpu.mtgc0(12, 0, 0);
@@ -80,8 +114,7 @@ function startExcursion(hv: Hypervisor): void {
   cpu.mtc0(C0.GUESTCTL0, VM_GUESTCTL0);
   setPss(hv, 0);
   cpu.mtc0(C0.EPC, hv.eretVa);
-  // Root interrupts stay off until the excursion has returned.
-  cpu.mtc0(C0.STATUS, ST_EXL);
+  cpu.mtc0(C0.STATUS, (next.status & ROOT_IRQ_BITS) | ST_EXL);
   cpu.eret();
 }
 
@@ -106,6 +139,7 @@ function saveThread(hv: Hypervisor, t: Thread): void {
 function loadThread(hv: Hypervisor, t: Thread): void {
   const cpu = hv.cpu;
   hv.counters.switches++;
+  if (t !== hv.root) flushRootTlb(hv, ROOT_WIRED);
   hv.sliceStart = cpu.mfc0(C0.COUNT) >>> 0;
   cpu.mtc0(C0.GUESTCTL1, t.gc1);
   cpu.mtc0(C0.ENTRYHI, t.entryHi);

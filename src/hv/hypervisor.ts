@@ -41,6 +41,8 @@ export interface HvCounters {
   emulated: number;
   switches: number;
   excursions: number;
+  /** Excursions an interrupt cut short (started again before the next VM). */
+  excursionsAbandoned: number;
   injections: number;
 }
 
@@ -94,7 +96,7 @@ export class Hypervisor {
   emuValue = 0;
   /** A hypervisor panic stopped everything. */
   dead = false;
-  readonly counters: HvCounters = { exits: 0, interrupts: 0, refills: 0, emulated: 0, switches: 0, excursions: 0, injections: 0 };
+  readonly counters: HvCounters = { exits: 0, interrupts: 0, refills: 0, emulated: 0, switches: 0, excursions: 0, excursionsAbandoned: 0, injections: 0 };
   /** Root Count when the loaded thread was switched in (instruction accounting). */
   sliceStart = 0;
   readonly options: HypervisorOptions;

@@ -4,13 +4,21 @@
  * a transient entry (software subtree in front of sub-4 KB or emulated-only blocks) becomes an
  * invalid pair covering its block, so later accesses there fault straight into access
  * emulation. EntryHi keeps the faulting VPN2 and the root ASID; the entry's GuestID is
- * GuestCtl1.RID, the current thread's GuestID. Replacement is random (TLBWR, no wired entries).
+ * GuestCtl1.RID, the current thread's GuestID. Replacement is random (TLBWR) over the entries
+ * above Wired; entry 0 is wired to the LL-bit excursion's ERET page (context.ts).
+ *
+ * Isolation (issue #6 item 10): the root TLB is flushed whenever a thread is loaded, so the
+ * entries a thread finds, and the refills it takes, depend on its own accesses alone; with the
+ * shared 16 entries and random replacement a VM's misses would otherwise evict the others'
+ * entries and shift their timing. A switch costs the incoming thread a few refills.
  */
 import { leafEntryLo, pageMaskOf, readLeaf, walkTree, type Leaf } from '../config/walk.ts';
 import type { PageTree } from '../config/systable.ts';
 import { C0, LO_V } from '../mips/cp0.ts';
 import type { Hypervisor } from './hypervisor.ts';
 import type { Thread } from './thread.ts';
+
+const EHINV = 1 << 10;
 
 export type RefillResult = 'valid' | 'trap' | 'none';
 
@@ -25,12 +33,15 @@ function leafAt(tree: PageTree, off: number): Leaf {
   return l;
 }
 
+/** Entries below this are wired: 0 holds the excursion's ERET page. */
+export const ROOT_WIRED = 1;
+
 /**
- * Writes the root TLB pair covering `addr` (GPA for a VM, root VA for a root thread) with TLBWR.
- * 'valid': the page is mapped directly, retry the access; 'trap': the page traps (emulated);
- * 'none': nothing maps `addr`.
+ * Writes the root TLB pair covering `addr` (GPA for a VM, root VA for a root thread) with TLBWR,
+ * or with TLBWI at `index`. 'valid': the page is mapped directly, retry the access; 'trap': the
+ * page traps (emulated); 'none': nothing maps `addr`.
  */
-export function refill(hv: Hypervisor, t: Thread, tree: PageTree, addr: number): RefillResult {
+export function refill(hv: Hypervisor, t: Thread, tree: PageTree, addr: number, index = -1): RefillResult {
   const cpu = hv.cpu;
   const w = walkTree(tree, addr);
   if (w === null) return 'none';
@@ -48,7 +59,11 @@ export function refill(hv: Hypervisor, t: Thread, tree: PageTree, addr: number):
   cpu.mtc0(C0.ENTRYLO0, lo0);
   cpu.mtc0(C0.ENTRYLO1, lo1);
   cpu.mtc0(C0.ENTRYHI, ((addr & ~(span - 1)) | (cpu.mfc0(C0.ENTRYHI) & 0xff)) >>> 0);
-  cpu.tlbwr();
+  if (index < 0) cpu.tlbwr();
+  else {
+    cpu.mtc0(C0.INDEX, index);
+    cpu.tlbwi();
+  }
   hv.counters.refills++;
   t.refills++;
   const lo = (addr >>> 0) % span < half ? lo0 : lo1;
@@ -60,4 +75,19 @@ export function tlbMiss(hv: Hypervisor): boolean {
   const cpu = hv.cpu;
   cpu.tlbp();
   return cpu.mfc0(C0.INDEX) < 0;
+}
+
+/** Invalidates the root TLB entries from `from` up (EHINV); GuestCtl1 and the TLB registers change. */
+export function flushRootTlb(hv: Hypervisor, from: number): void {
+  const cpu = hv.cpu;
+  const entries = ((cpu.mfc0(C0.CONFIG1) >>> 25) & 0x3f) + 1;
+  cpu.mtc0(C0.PAGEMASK, 0x1ffff800);
+  cpu.mtc0(C0.ENTRYLO0, 0x1f);
+  cpu.mtc0(C0.ENTRYLO1, 0x0080001f);
+  cpu.mtc0(C0.ENTRYHI, EHINV);
+  cpu.mtc0(C0.GUESTCTL1, 0);
+  for (let i = entries - 1; i >= from; i--) {
+    cpu.mtc0(C0.INDEX, i);
+    cpu.tlbwi();
+  }
 }

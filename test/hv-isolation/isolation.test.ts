@@ -5,9 +5,7 @@
  * and guest1's and guest2's console bytes and the LED changes are identical, byte for byte and
  * cycle for cycle, to a run where the hostile VM executes WAIT instead of the violating
  * instruction (it only idles). Skipped until guests/prebuilt holds the example guests.
- *
- * Where the bytes are the same but their cycles differ, the case is split: containment passes,
- * and the exact-timing test is `it.fails` with the timing channel it shows.
+
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,20 +76,15 @@ function isolated(name: string, kase: number, addr: () => number, value: () => n
   });
 }
 
-/** A contained case whose exact timing differs: `channel` says why. */
-function containedWithTimingChannel(name: string, kase: number, addr: () => number, value: () => number, reason: string | null, channel: string): void {
-  it(`${name}: contained`, () => {
+/** A case the hypervisor contains without stopping the VM (`reason` null) or by stopping it. */
+function contained(name: string, kase: number, addr: () => number, value: () => number, reason: string | null): void {
+  it(name, () => {
     const r = runCase(kase, addr(), value());
     if (reason) expectStopped(r, reason);
     expectSameOutput(r);
-  });
-  // Known isolation defect (timing): see `channel`.
-  it.fails(`${name}: same cycles (${channel})`, () => {
-    expectSameTiming(runCase(kase, addr(), value()));
+    expectSameTiming(r);
   });
 }
-
-const TLB_CHANNEL = 'root TLB: the refill for the hostile access writes an invalid pair with TLBWR and evicts another VM\'s entry';
 
 describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
   beforeAll(() => {
@@ -118,23 +111,22 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
   isolated('writes a trapping CP0 register (SRSCtl)', Case.cp0, zero, () => 1, 'Non-zero SRS is used');
   isolated('maps another VM\'s RAM with a guest TLB entry', Case.tlb, () => 0xc0000000, () => ((layout.ram2 >>> 12) << 6) | (2 << 3) | 7, BAD_ADDRESS, () => layout.ram2);
 
-  containedWithTimingChannel('reads an unassigned device page (Timer2)', Case.load, () => 0xbf840200, zero, BAD_ADDRESS, TLB_CHANNEL);
-  containedWithTimingChannel('writes an unassigned device page (PPS)', Case.store, () => 0xbf801404, () => 0xffffffff, BAD_ADDRESS, TLB_CHANNEL);
-  containedWithTimingChannel('writes the unowned part of the console\'s page (UART1 beside UART4)', Case.store, () => 0xbf822000, () => 0x8000, BAD_ADDRESS, TLB_CHANNEL);
-  containedWithTimingChannel('sets IFS, clears IEC and raises IPC of every interrupt', Case.ic, () => 0xbf810000, zero, null, TLB_CHANNEL);
+  contained('reads an unassigned device page (Timer2)', Case.load, () => 0xbf840200, zero, BAD_ADDRESS);
+  contained('writes an unassigned device page (PPS)', Case.store, () => 0xbf801404, () => 0xffffffff, BAD_ADDRESS);
+  contained('writes the unowned part of the console\'s page (UART1 beside UART4)', Case.store, () => 0xbf822000, () => 0x8000, BAD_ADDRESS);
+  contained('sets IFS, clears IEC and raises IPC of every interrupt', Case.ic, () => 0xbf810000, zero, null);
   it('masks the interrupt controller writes to the hostile VM\'s own bits', () => {
     const r = runCase(Case.ic, 0xbf810000, 0);
     expect(r.bad.text).not.toContain('PANIC_THREAD');
     expect(r.bad.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
   });
-  containedWithTimingChannel('loops forever with interrupts off', Case.loop, zero, zero, null,
-    'scheduler: switching from the running hostile VM adds the LL-bit excursion (48 instead of 26) and changes the root TLB\'s contents');
+  contained('loops forever with interrupts off', Case.loop, zero, zero, null);
   it('keeps the looping VM running and preempted', () => {
     const r = runCase(Case.loop, 0, 0);
     expect(r.bad.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
     expect(r.bad.m.hv.instructionsOf(r.bad.m.hv.thread(HOSTILE_ID)!)).toBeGreaterThan(0.5 * r.bad.m.cpu.instret);
   });
-  containedWithTimingChannel('storms the hypervisor with 100000 trapping instructions and emulated accesses', Case.storm, zero, () => 100000, null, TLB_CHANNEL);
+  contained('storms the hypervisor with 100000 trapping instructions and emulated accesses', Case.storm, zero, () => 100000, null);
 
   // The DMA controller is the VM's own (isolation-dma.file); the System Bus Arbiter fences it in.
   it('copies by DMA into another VM\'s RAM: blocked by the SBA and reported, the VM keeps running', () => {

@@ -51,7 +51,13 @@ describe('hypervisor boot', () => {
   it('starts each VM in guest mode with its GuestID and shadow set', () => {
     const m = bootHv(hello2());
     const hv = m.hv;
-    // Right after boot the first VM is loaded: guest mode, GuestID 1, shadow set 1.
+    // Right after boot the LL-bit excursion runs (ERET, HYPCALL), then the first VM is loaded:
+    // guest mode, GuestID 1, shadow set 1.
+    expect(hv.excursion).toBe(true);
+    expect(m.cpu.mfc0(C0.GUESTCTL1) & 0xff).toBe(hv.llGid);
+    expect(m.cpu.pc).toBe(hv.eretVa);
+    m.run(2);
+    expect(hv.excursion).toBe(false);
     expect(m.cpu.guest).toBe(true);
     expect(m.cpu.mfc0(C0.GUESTCTL1) & 0xff).toBe(1);
     expect((m.cpu.mfc0(C0.SRSCTL) & 0xf)).toBe(1);
