@@ -14,10 +14,13 @@ import { parseInputScript } from '../machine/input-script.ts';
 import { flag, helpText, opt, parseArgs, parseNumber, type OptionSpec } from './args.ts';
 import { parseTraceList, startTrace } from '../debug/trace.ts';
 import { runGdbSession } from './gdb-server.ts';
+import { LedBar } from './led-bar.ts';
+import pc from 'picocolors';
 
 const SPECS: OptionSpec[] = [
   { name: 'board', value: true, help: `board: ${boardNames().join(', ')} (default ${DEFAULT_BOARD})` },
   { name: 'leds', help: "print LED changes as 'LED <name> on|off @<virtual time>'" },
+  { name: 'led-bar', help: 'show the LEDs in a status line at the bottom of the terminal (as --leds when stdout is not one)' },
   { name: 'entry', value: true, help: 'start address (default: ELF/S-record entry, else the reset vector)' },
   { name: 'for', value: true, help: 'virtual time to run, e.g. 5s, 200ms (default: until stopped)' },
   { name: 'until', value: true, help: 'exit 0 as soon as the console shows this text (1 if --for passes first)' },
@@ -65,7 +68,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     out += s;
     atLineStart = s.endsWith('\n');
   };
-  if (flag(p, 'leds')) {
+  const stdout = process.stdout;
+  const bar = flag(p, 'led-bar') && stdout.isTTY === true && gdbPort === null ? new LedBar(stdout, m.board.leds(), pc.isColorSupported) : null;
+  let barDrawn = -Infinity, barDirty = true;
+  if (bar !== null) {
+    m.board.onLed = (name, on, cycle) => {
+      bar.set(name, on, cycle);
+      barDirty = true;
+    };
+  } else if (flag(p, 'leds') || flag(p, 'led-bar')) {
     m.board.onLed = (name, on, cycle) => {
       out += `${atLineStart ? '' : '\n'}LED ${name} ${on ? 'on' : 'off'} @${formatTime(cycle)}\n`;
       atLineStart = true;
@@ -75,6 +86,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (out.length > 0) {
       process.stdout.write(out, 'latin1');
       out = '';
+    }
+    // The bar's clock ticks at most ten times a wall second; LED changes show at once.
+    if (bar !== null && (barDirty || performance.now() - barDrawn > 100)) {
+      bar.draw(m.clock.now);
+      barDrawn = performance.now();
+      barDirty = false;
     }
   };
   // Trace lines are many: collect them and write in chunks.
@@ -103,6 +120,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     };
   }
   const stdin = attachStdin(m);
+  bar?.start();
   let stopped = false;
   const onSignal = (): void => {
     stopped = true;
@@ -139,6 +157,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     tracer?.detach();
     flushTrace();
     flush();
+    bar?.stop();
     stdin.detach();
     process.off('SIGINT', onSignal);
   }
