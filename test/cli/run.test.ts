@@ -46,6 +46,15 @@ describe('tinyvp run', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('prints LED changes with --leds, and with --led-bar when stdout is not a terminal', async () => {
+    for (const opt of ['--leds', '--led-bar']) {
+      const r = await tinyvp('run', 'guests/prebuilt/blink-wifire.elf', '--for', '1s', opt);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^LED LD\d (on|off) @\d+\.\d{3}s$/m);
+      expect(r.stdout).not.toContain('\x1b[');
+    }
+  });
+
   it('has help', async () => {
     const r = await tinyvp('run', '--help');
     expect(r.code).toBe(0);
