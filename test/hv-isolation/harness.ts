@@ -10,6 +10,7 @@ import { bundledBoard, bundledBoardName } from '../../src/config/board.ts';
 import { buildSystem, configGuestFiles } from '../../src/config/build.ts';
 import { BUNDLED_DEVICE_LIB } from '../../src/config/bundled.ts';
 import type { GuestInput } from '../../src/config/model.ts';
+import { parseElf } from '../../src/image/elf.ts';
 import { parseSrec } from '../../src/image/srec.ts';
 import { CPU_HZ } from '../../src/sim/clock.ts';
 import { createMachineForImage, HvMachine } from '../../src/machine/hv-machine.ts';
@@ -87,4 +88,60 @@ export function run(srec: string, seconds: number): Run {
   m.board.onLed = (name, on, cycle) => leds.push(`${name} ${on ? 'on' : 'off'} @${cycle}`);
   m.run(Math.round(seconds * CPU_HZ));
   return { m, others, leds, text: m.console.text().replace(/\r/g, '') };
+}
+
+/** xorshift32: the same programs on every run. */
+function xorshift(seed: number): () => number {
+  let x = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+const S0 = 16, S1 = 17;
+/** Device pages the random program's $s1 points into (IC, UART page, system, ports, timers). */
+const DEVICE_PAGES = [0xbf81, 0xbf82, 0xbf80, 0xbf86, 0xbf84];
+const LOADS_STORES = [0x20, 0x21, 0x23, 0x24, 0x25, 0x28, 0x29, 0x2b, 0x22, 0x26, 0x2a, 0x2e, 0x30, 0x38, 0x31, 0x39, 0x35, 0x3d];
+const CO_FUNCTIONS = [0x01, 0x02, 0x06, 0x08, 0x18, 0x20, 0x1f, 0x03, 0x04, 0x28, 0x09, 0x0a, 0x0e, 0x10, 0x0b, 0x0c];
+const SPECIAL_FUNCTIONS = [0x0c, 0x0d, 0x34, 0x30, 0x0f, 0x08, 0x09];
+
+/**
+ * hostile.elf with its whole text replaced by a random program from `seed`: $s0 points into its
+ * RAM, $s1 into a device page, then CP0 moves with random registers, loads and stores (LL/SC,
+ * LWL/SWR, FPU) around both, TLB and ERET/WAIT/HYPCALL operations, SYSCALL/BREAK/traps/SYNC, JR
+ * and JALR to random registers, DI/EI/RDHWR/CACHE, COP1-COP1X words, short branches and ALU
+ * immediates that mix the registers.
+ */
+export function randomHostileElf(seed: number): Uint8Array {
+  const elf = new Uint8Array(readFileSync(HOSTILE));
+  const dv = new DataView(elf.buffer);
+  const text = parseElf(elf, 'hostile.elf').segments[0]!;
+  const r = xorshift(seed);
+  const reg = (): number => {
+    for (;;) { const x = r() % 32; if (x !== S0 && x !== S1) return x; }
+  };
+  const lui = (rt: number, v: number): number => (0x0f << 26) | (rt << 16) | v;
+  const ori = (rt: number, v: number): number => (0x0d << 26) | (rt << 21) | (rt << 16) | v;
+  const words = [lui(S0, 0xa000), ori(S0, 0x0800), lui(S1, DEVICE_PAGES[r() % DEVICE_PAGES.length]!), ori(S1, (r() % 16) * 0x100)];
+  while (words.length < text.data.length / 4) {
+    const k = r() % 100;
+    let w: number;
+    if (k < 25) w = (0x10 << 26) | ((r() & 1 ? 4 : 0) << 21) | (reg() << 16) | ((r() % 32) << 11) | (r() % 8);
+    else if (k < 40) w = (LOADS_STORES[r() % LOADS_STORES.length]! << 26) | (S0 << 21) | (reg() << 16) | (((r() % 0x1000) - 0x800) & 0xffff);
+    else if (k < 52) w = (LOADS_STORES[r() % 10]! << 26) | (S1 << 21) | (reg() << 16) | ((r() % 0x100) * 4);
+    else if (k < 60) w = 0x42000000 | CO_FUNCTIONS[r() % CO_FUNCTIONS.length]!;
+    else if (k < 70) {
+      const f = SPECIAL_FUNCTIONS[r() % SPECIAL_FUNCTIONS.length]!;
+      w = f === 0x08 || f === 0x09 ? (reg() << 21) | (31 << 11) | f : (reg() << 21) | (reg() << 16) | ((r() % 32) << 11) | f;
+    } else if (k < 75) w = [0x41606000, 0x41606020, 0x7c00003b | (reg() << 16) | ((r() % 32) << 11), (0x2f << 26) | (S0 << 21) | ((r() % 32) << 16), 0x0000000f][r() % 5]!;
+    else if (k < 80) w = ((0x11 + (r() % 3)) << 26) | (r() & 0x3ffffff);
+    else if (k < 85) w = ((4 + (r() % 4)) << 26) | (reg() << 21) | (reg() << 16) | (((r() % 16) - 8) & 0xffff);
+    else w = ([0x09, 0x0d, 0x0f, 0x0c, 0x0a][r() % 5]! << 26) | (reg() << 21) | (reg() << 16) | (r() & 0xffff);
+    words.push(w >>> 0);
+  }
+  words.forEach((w, i) => dv.setUint32(text.offset + 4 * i, w, true));
+  return elf;
 }

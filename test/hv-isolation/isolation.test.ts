@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, Case, CONFIG, DMA_CONFIG, GUESTS, hostileElf, HOSTILE_ID, run, type Run } from './harness.ts';
+import { buildImage, Case, CONFIG, DMA_CONFIG, GUESTS, hostileElf, HOSTILE_ID, randomHostileElf, run, type Run } from './harness.ts';
 
 const haveGuests = Object.values(GUESTS).every((f) => existsSync(f));
 /** Virtual time per run: guest1 prints and toggles LD1 once a second, guest2 every 0.3 s. */
@@ -138,5 +138,19 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
     expect(r.bad.m.hv.thread(HOSTILE_ID)!.faulted).toBe(false);
     expectSameOutput(r);
     expectSameTiming(r);
+  });
+
+  // Random programs (CP0 moves, TLB operations, device and RAM accesses, traps, FPU words):
+  // whatever they do, the hypervisor stays up and the others' output keeps its cycles.
+  it('runs 16 random hostile programs without disturbing the others', () => {
+    const idle = run(buildImage(hostileElf(Case.idle, 0, 0, true)), 1.2);
+    expect(idle.others.length).toBeGreaterThan(100);
+    for (let seed = 1; seed <= 16; seed++) {
+      const r = run(buildImage(randomHostileElf(seed)), 1.2);
+      expect(r.text, `seed ${seed}`).not.toMatch(/PANIC:|internal error|excursion failed/);
+      expect(r.others, `seed ${seed}`).toEqual(idle.others);
+      expect(r.leds, `seed ${seed}`).toEqual(idle.leds);
+      for (const tid of [1, 2]) expect(r.m.hv.thread(tid)!.faulted).toBe(false);
+    }
   });
 });
