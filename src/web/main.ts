@@ -7,7 +7,8 @@
  */
 import { Terminal } from '@xterm/xterm';
 import { formatTime } from '../sim/clock.ts';
-import { buildExample, Session, SYSTEMS, type SystemSpec } from './session.ts';
+import { UserError } from '../sim/errors.ts';
+import { buildExample, Session, SYSTEMS, type BuildOptions, type SystemSpec } from './session.ts';
 
 /** What the page exposes for its end-to-end test (test/web). */
 interface PlaygroundHook {
@@ -38,6 +39,8 @@ const speedSel = $<HTMLSelectElement>('speed');
 const pauseBtn = $<HTMLButtonElement>('pause');
 const statusEl = $('status');
 const ledsEl = $('leds');
+const configText = $<HTMLTextAreaElement>('config-text');
+const uploads = new Map<string, Uint8Array>();
 
 for (const s of SYSTEMS) systemSel.add(new Option(s.title, s.dir));
 
@@ -51,7 +54,11 @@ let session: Session | null = null;
 let ledEls = new Map<string, HTMLElement>();
 let generation = 0;
 
-async function start(spec: SystemSpec): Promise<void> {
+/** The system the page shows, and the configuration it was built from (null: the example's own). */
+let current: { spec: SystemSpec; text: string | null } = { spec: SYSTEMS[0]!, text: null };
+
+async function start(spec: SystemSpec, text: string | null = null): Promise<void> {
+  current = { spec, text };
   const mine = ++generation;
   session = null;
   hook.ready = false;
@@ -61,12 +68,20 @@ async function start(spec: SystemSpec): Promise<void> {
   statusEl.className = 'status';
   statusEl.textContent = `building ${spec.dir}/config.file for ${spec.board}…`;
   try {
-    const { srec, warnings } = await buildExample(spec, readSite);
+    const opts: BuildOptions = { uploads };
+    if (text !== null) opts.text = text;
+    const built = await buildExample(spec, readSite, opts);
     if (mine !== generation) return;
+    const { srec, warnings } = built;
+    if (text === null) configText.value = built.text;
+    $('warnings').replaceChildren(...warnings.map((w) => {
+      const li = document.createElement('li');
+      li.textContent = `warning: ${w}`;
+      return li;
+    }));
     const s = new Session(srec, `${spec.dir}.srec`);
     s.speed = Number(speedSel.value);
     s.paused = pauseBtn.dataset['paused'] === '1';
-    for (const w of warnings) console.info(`tinyvp: warning: ${w}`);
     s.m.console.onText = (text) => {
       term.write(text);
       hook.transcript = (hook.transcript + text).slice(-TRANSCRIPT_MAX);
@@ -77,8 +92,10 @@ async function start(spec: SystemSpec): Promise<void> {
     hook.ready = true;
     term.focus();
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    if (mine !== generation) return;
+    const msg = e instanceof UserError ? e.format() : e instanceof Error ? e.message : String(e);
     hook.error = msg;
+    $('warnings').replaceChildren();
     statusEl.className = 'status error';
     statusEl.textContent = `tinyvp: ${msg}`;
   }
@@ -152,7 +169,13 @@ function drawStatus(s: Session): void {
 
 term.onData((data) => session?.type(data));
 systemSel.addEventListener('change', () => void start(SYSTEMS.find((s) => s.dir === systemSel.value)!));
-$('reset').addEventListener('click', () => void start(SYSTEMS.find((s) => s.dir === systemSel.value)!));
+$('reset').addEventListener('click', () => void start(current.spec, current.text));
+$('build').addEventListener('click', () => void start(current.spec, configText.value));
+$('revert').addEventListener('click', () => void start(current.spec));
+$<HTMLInputElement>('guest-files').addEventListener('change', async (ev) => {
+  for (const f of Array.from((ev.target as HTMLInputElement).files ?? [])) uploads.set(f.name, new Uint8Array(await f.arrayBuffer()));
+  $('uploads').textContent = [...uploads.keys()].join(', ');
+});
 speedSel.addEventListener('change', () => { if (session) session.speed = Number(speedSel.value); });
 pauseBtn.addEventListener('click', () => {
   const paused = pauseBtn.dataset['paused'] !== '1';

@@ -12,6 +12,7 @@ import { parseSrec } from '../image/srec.ts';
 import { createMachineForImage, HvMachine } from '../machine/hv-machine.ts';
 import type { Machine } from '../machine/machine.ts';
 import { CPU_HZ } from '../sim/clock.ts';
+import { UserError } from '../sim/errors.ts';
 
 export interface SystemSpec {
   /** Folder under examples/ that holds config.file. */
@@ -43,20 +44,50 @@ export function joinPath(dir: string, rel: string): string {
   return out.join('/');
 }
 
-/** Builds an example system into its S-record, fetching its config and guest ELFs. */
-export async function buildExample(spec: SystemSpec, read: SiteReader): Promise<{ srec: string; warnings: string[] }> {
+export interface BuildOptions {
+  /** The configuration to build instead of the example's own config.file. */
+  text?: string;
+  /** Guest files the user supplied, by file name: they stand in for any config path ending so. */
+  uploads?: ReadonlyMap<string, Uint8Array>;
+}
+
+export interface BuiltSystem {
+  srec: string;
+  /** The configuration text that was built. */
+  text: string;
+  warnings: string[];
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * Builds an example system (or a configuration written in its place) into its S-record. Guest
+ * files come from the uploads by name, else from the site next to the example's config. A
+ * mistake in the configuration is a UserError naming `examples/<dir>/config.file` and the line.
+ */
+export async function buildExample(spec: SystemSpec, read: SiteReader, opts: BuildOptions = {}): Promise<BuiltSystem> {
   const dir = `examples/${spec.dir}`;
   const file = `${dir}/config.file`;
-  const config = { text: new TextDecoder().decode(await read(file)), file };
+  const config = { text: opts.text ?? new TextDecoder().decode(await read(file)), file };
   const guests = new Map<string, GuestInput>();
   for (const g of configGuestFiles(config)) {
+    const upload = opts.uploads?.get(baseName(g.path));
     const path = joinPath(dir, g.path);
-    guests.set(g.path, { kind: g.kind, file: path, bytes: await read(path) });
+    let bytes: Uint8Array;
+    if (upload !== undefined) bytes = upload;
+    else {
+      try {
+        bytes = await read(path);
+      } catch {
+        throw new UserError(`guest file '${g.path}' is not on the site: add it under "Guest files"`, g.pos.file, g.pos.line);
+      }
+    }
+    guests.set(g.path, { kind: g.kind, file: upload !== undefined ? baseName(g.path) : path, bytes });
   }
   const name = bundledBoardName(spec.board);
   if (name === null) throw new Error(`no bundled board '${spec.board}'`);
   const r = buildSystem({ config, lib: { text: BUNDLED_DEVICE_LIB, file: 'device.lib (bundled)' }, board: { ...bundledBoard(name), name }, guests });
-  return { srec: r.srec, warnings: r.warnings.map(formatWarning) };
+  return { srec: r.srec, text: config.text, warnings: r.warnings.map(formatWarning) };
 }
 
 /** One running system. `frame` advances it by the wall time given, at the chosen speed. */

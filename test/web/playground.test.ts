@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/sim/errors.ts';
 import { buildExample, joinPath, Session, SYSTEMS } from '../../src/web/session.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -40,6 +41,32 @@ describe('playground sessions', () => {
       expect(s.m.clock.now).toBe(t);
     });
   }
+
+  it('builds an edited configuration, takes guest files by name, and names the line of a mistake', async () => {
+    const spec = SYSTEMS[0]!;
+    const text = new TextDecoder().decode(await readSite(`examples/${spec.dir}/config.file`));
+    // guest2 replaced by an upload named like it: both VMs now run guest1's program.
+    const guest1 = await readSite('guests/prebuilt/guest1.elf');
+    const built = await buildExample(spec, readSite, { text, uploads: new Map([['guest2.elf', guest1]]) });
+    const s = new Session(built.srec, 'x.srec');
+    let out = '';
+    s.m.console.onText = (t) => { out += t; };
+    for (let i = 0; i < 11; i++) s.frame(100, 1e9, () => 0);
+    // Both VMs print guest1's '#' after the first second; nobody prints guest2's '.'.
+    expect(out.split('#').length - 1).toBe(2);
+    const after = out.slice(out.lastIndexOf('|------- [00:00:01.000] --------|') + 33);
+    expect(after).toContain('#');
+    expect(after).not.toContain('.');
+    // A mistake is one UserError with the config's name and line.
+    const bad = text.replace('    id = 2\n', '    id = 2\n    frobnicate = 1\n');
+    const line = bad.split('\n').indexOf('    frobnicate = 1') + 1;
+    await expect(buildExample(spec, readSite, { text: bad })).rejects.toThrow(UserError);
+    const err = await buildExample(spec, readSite, { text: bad }).catch((e: unknown) => e as UserError);
+    expect(err.format()).toMatch(new RegExp(`^examples/${spec.dir}/config\\.file:${line}: `));
+    // A guest that is neither on the site nor uploaded.
+    const missing = await buildExample(spec, readSite, { text: text.replace('guest1.elf', 'nowhere.elf') }).catch((e: unknown) => e as UserError);
+    expect(missing.format()).toMatch(/config\.file:\d+: guest file '.*nowhere\.elf' is not on the site/);
+  });
 
   it('runs ten times real time when asked, and stops at the frame budget', async () => {
     const { srec } = await buildExample(SYSTEMS[0]!, readSite);
@@ -116,6 +143,16 @@ describe.skipIf(!haveChromium)('the playground page in Chromium', () => {
     expect(await page.locator('[data-led]').count()).toBe(3);
     expect(await transcript()).not.toContain('PANIC');
     expect(await page.evaluate(() => (window as unknown as { tinyvp: Hook }).tinyvp.error)).toBeNull();
+    // The configuration editor: a mistake is reported with its line, the example builds again.
+    await page.locator('#config-panel summary').click();
+    const text = await page.locator('#config-text').inputValue();
+    expect(text).toContain('.vm');
+    await page.locator('#config-text').fill(`bogus = 1\n${text}`);
+    await page.locator('#build').click();
+    await page.waitForFunction(() => (window as unknown as { tinyvp: Hook }).tinyvp.error !== null, null, { timeout: 30_000 });
+    expect(await page.locator('#status').innerText()).toMatch(/^tinyvp: examples\/dm320007\/config\.file:1: /);
+    await page.locator('#revert').click();
+    await page.waitForFunction(() => (window as unknown as { tinyvp: Hook }).tinyvp.transcript.includes('.'), null, { timeout: 30_000 });
     expect(errors).toEqual([]);
   }, 120_000);
 });
