@@ -125,7 +125,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const onSignal = (): void => {
     stopped = true;
   };
-  process.on('SIGINT', onSignal);
+  // Ctrl-C, kill and a closed terminal all end the run through `finally`, which restores it.
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   stdin.onInterrupt = onSignal;
 
   const t0 = performance.now();
@@ -159,7 +161,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     flush();
     bar?.stop();
     stdin.detach();
-    process.off('SIGINT', onSignal);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
   }
   if (flag(p, 'stats')) process.stderr.write(JSON.stringify(m.stats(performance.now() - t0)) + '\n');
   if (until !== null) return reason === 'until' ? 0 : 1;

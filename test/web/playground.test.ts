@@ -61,10 +61,11 @@ describe('playground sessions', () => {
     const bad = text.replace('    id = 2\n', '    id = 2\n    frobnicate = 1\n');
     const line = bad.split('\n').indexOf('    frobnicate = 1') + 1;
     await expect(buildExample(spec, readSite, { text: bad })).rejects.toThrow(UserError);
-    const err = await buildExample(spec, readSite, { text: bad }).catch((e: unknown) => e as UserError);
+    const failure = (text: string): Promise<UserError> => buildExample(spec, readSite, { text }).then(() => { throw new Error('built'); }, (e: unknown) => e as UserError);
+    const err = await failure(bad);
     expect(err.format()).toMatch(new RegExp(`^examples/${spec.dir}/config\\.file:${line}: `));
     // A guest that is neither on the site nor uploaded.
-    const missing = await buildExample(spec, readSite, { text: text.replace('guest1.elf', 'nowhere.elf') }).catch((e: unknown) => e as UserError);
+    const missing = await failure(text.replace('guest1.elf', 'nowhere.elf'));
     expect(missing.format()).toMatch(/config\.file:\d+: guest file '.*nowhere\.elf' is not on the site/);
   });
 
