@@ -82,7 +82,9 @@ describe.skipIf(!gdbInstalled)('gdb server with gdb-multiarch', () => {
       onListening: (port) => {
         const args = ['-batch', '-nx', '-ex', 'set architecture mips:isa32r2', '-ex', 'set endian little',
           '-ex', `target remote 127.0.0.1:${port}`, '-ex', 'break *0x9d001010', '-ex', 'continue',
-          '-ex', 'info registers', '-ex', 'x/4x 0x9d001000', '-ex', 'stepi', '-ex', 'p/x $t1', '-ex', 'p/x $pc', HELLO];
+          '-ex', 'info registers', '-ex', 'x/4x 0x9d001000', '-ex', 'stepi', '-ex', 'p/x $t1', '-ex', 'p/x $pc',
+          // FR=1 (and CU1): the target description's 64-bit FPRs carry whole doubles both ways.
+          '-ex', 'set $status = 0x24400000', '-ex', 'set $f2 = 1.5', '-ex', 'p $f2', HELLO];
         execFile(GDB, args, { timeout: 30_000 }, (err, stdout, stderr) => {
           out.resolve(`${stdout}\n${stderr}${err ? `\n${err.message}` : ''}`);
         });
@@ -91,10 +93,14 @@ describe.skipIf(!gdbInstalled)('gdb server with gdb-multiarch', () => {
     const text = await out.promise;
     expect(await session).toBe('detached');
     expect(text).toMatch(/Breakpoint 1, 0x9d001010 in _start \(\)/);
-    expect(text).toMatch(/sr\s+lo\s+hi\s+bad\s+cause\s+pc\s*\n\s*00400000 [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} 9d001010/);
+    expect(text).toMatch(/status\s+lo\s+hi\s+badvaddr\s+cause\s+pc\s*\n\s*00400000 [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} 9d001010/);
     expect(text).toContain('0x9d001000 <_start>:\t0x3c080040\t0x40886000\t0x000000c0\t0x40088000');
     expect(text).toMatch(/\$1 = 0x3\n/);
     expect(text).toMatch(/\$2 = 0x9d001014\n/);
+    expect(text).toMatch(/\$3 = 1\.5\n/);
+    expect(m.cpu.fpu!.fr).toBe(true);
+    expect(m.cpu.fpu!.getDHi(2) >>> 0).toBe(0x3ff80000);
+    expect(m.cpu.fpu!.getDLo(2)).toBe(0);
     expect(m.cpu.stepHook).toBeNull(); // detached: the core runs at full speed again
   }, 60_000);
 });

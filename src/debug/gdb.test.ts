@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Machine } from '../machine/machine.ts';
 import { loadFirmware } from '../image/load.ts';
-import { GDB_NUM_REGS, GdbStub } from './gdb.ts';
+import { C0 } from '../mips/cp0.ts';
+import { GDB_NUM_REGS, GdbStub, targetXml } from './gdb.ts';
 
 const PREBUILT = join(import.meta.dirname, '../../guests/prebuilt');
 
@@ -124,6 +125,32 @@ describe('gdb stub: protocol', () => {
     expect(s.m.cpu.gpr[9]).toBe(0xcafe);
     expect(s.ask('g')[0]).toBe(g2);
     expect(s.ask('P25=00')).toEqual(['E01']);
+  });
+
+  it('serves its target description in pieces; from then on FPRs are 64 bits in g and p', () => {
+    const s = session();
+    expect(s.ask('qSupported:swbreak+;xmlRegisters=mips')[0]).toContain('qXfer:features:read+');
+    expect(s.ask('g')[0]!.length).toBe(GDB_NUM_REGS * 8);
+    let xml = '';
+    for (let off = 0; ;) {
+      const r = s.ask(`qXfer:features:read:target.xml:${off.toString(16)},200`)[0]!;
+      expect(r[0]).toMatch(/[ml]/);
+      xml += r.slice(1);
+      off += r.length - 1;
+      if (r[0] === 'l') break;
+    }
+    expect(xml).toBe(targetXml());
+    expect(xml).toContain('<feature name="org.gnu.gdb.mips.fpu">');
+    expect(xml).toContain('<reg name="f31" bitsize="64" regnum="69" type="ieee_double"/>');
+    expect(s.ask('qXfer:features:read:other.xml:0,100')[0]).toBe('E00');
+    expect(s.ask('qXfer:features:read:target.xml:zz')[0]).toBe('E01');
+    // 32 FPRs of 16 hex digits, the rest 8.
+    expect(s.ask('g')[0]!.length).toBe((GDB_NUM_REGS - 32) * 8 + 32 * 16);
+    s.m.cpu.mtc0(C0.STATUS, 0x24400000); // CU1 | FR
+    expect(s.ask('P28=000000000000f83f')[0]).toBe('OK');
+    expect(s.m.cpu.fpu!.getDHi(2) >>> 0).toBe(0x3ff80000);
+    expect(s.ask('p28')[0]).toBe('000000000000f83f');
+    expect(s.ask('P28=00000000')[0]).toBe('E01');
   });
 
   it('reads and writes memory through virtual addresses, E01 where nothing is', () => {

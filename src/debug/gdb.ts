@@ -3,9 +3,10 @@
  * bytes come in through `receive`, replies go out through the `send` function, and the driver
  * (src/cli/gdb-server.ts, or a test) calls `advance` while the target runs.
  *
- * Supported: qSupported (PacketSize, swbreak, hwbreak, vContSupported, QStartNoAckMode), ?,
- * g/G and p/P in gdb's mips32 layout (r0-r31, sr, lo, hi, bad, cause, pc, f0-f31, fsr, fir),
- * m/M/X through the executing context's virtual addresses (no side effects; unreachable
+ * Supported: qSupported (PacketSize, swbreak, hwbreak, vContSupported, QStartNoAckMode,
+ * qXfer:features:read), ?, g/G and p/P in gdb's mips32 layout (r0-r31, sr, lo, hi, bad, cause,
+ * pc, f0-f31, fsr, fir): once gdb has read the target description the FPRs are 64 bits wide,
+ * so FR=1 doubles show whole; m/M/X through the executing context's virtual addresses (no side effects; unreachable
  * memory answers E01), c/s and vCont, Z0/Z1 breakpoints kept in a set and checked in the
  * core's step hook (memory is never patched), k, D, qAttached, qC, qfThreadInfo/qsThreadInfo
  * (one thread), T05 stop replies with swbreak, and Ctrl-C. A packet with a bad checksum gets
@@ -22,11 +23,28 @@ export const GDB_PACKET_SIZE = 0x4000;
 /** Registers in the g packet: 38 general/special + 32 FPRs + fsr + fir. */
 export const GDB_NUM_REGS = 72;
 export const GDB_REG_PC = 37;
+export const GDB_REG_F0 = 38;
 /**
- * FPRs are sent as their low 32 bits: without a target description gdb's mips32 layout has
- * 4-byte FP registers; the high halves of the FR=1 registers are not shown.
+ * FPR width in the g/p packets: without a target description gdb's mips32 layout has 4-byte
+ * FP registers (the high halves of FR=1 registers are not shown); target.xml makes them 8.
  */
 export const GDB_FPR_BYTES = 4;
+export const GDB_FPR_BYTES_TDESC = 8;
+
+/** Our target description: gdb's mips32 register numbers, with 64-bit FPRs. */
+export function targetXml(): string {
+  const reg = (name: string, n: number, bits = 32, extra = ''): string => `    <reg name="${name}" bitsize="${bits}" regnum="${n}"${extra}/>\n`;
+  let cpu = '';
+  for (let i = 0; i < 32; i++) cpu += reg(`r${i}`, i);
+  cpu += reg('lo', 33) + reg('hi', 34) + reg('pc', 37, 32, ' type="code_ptr"');
+  let fpu = '';
+  for (let i = 0; i < 32; i++) fpu += reg(`f${i}`, GDB_REG_F0 + i, 64, ' type="ieee_double"');
+  fpu += reg('fcsr', 70, 32, ' group="float"') + reg('fir', 71, 32, ' group="float"');
+  return '<?xml version="1.0"?>\n<!DOCTYPE target SYSTEM "gdb-target.dtd">\n<target version="1.0">\n  <architecture>mips:isa32r2</architecture>\n'
+    + `  <feature name="org.gnu.gdb.mips.cpu">\n${cpu}  </feature>\n`
+    + `  <feature name="org.gnu.gdb.mips.cp0">\n${reg('status', 32)}${reg('badvaddr', 35)}${reg('cause', 36)}  </feature>\n`
+    + `  <feature name="org.gnu.gdb.mips.fpu">\n${fpu}  </feature>\n</target>\n`;
+}
 /** While the core is in guest mode, sr/cause/bad show the guest's CP0 and are read-only. */
 export const GDB_GUEST_CP0_READ_ONLY = true;
 
@@ -50,6 +68,8 @@ export class GdbStub {
   private st: GdbState = 'stopped';
   private ack = true;
   private readonly breakpoints = new Set<number>();
+  /** gdb has our target description: FPRs travel as 64-bit values. */
+  private wideFprs = false;
   private swbreakOk = false;
   /** pc at resume: its breakpoint is stepped over once. */
   private resumePc: number | null = null;
@@ -181,8 +201,9 @@ export class GdbStub {
   private query(text: string): string {
     if (text.startsWith('qSupported')) {
       this.swbreakOk = /swbreak\+/.test(text);
-      return `PacketSize=${GDB_PACKET_SIZE.toString(16)};swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+`;
+      return `PacketSize=${GDB_PACKET_SIZE.toString(16)};swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+;qXfer:features:read+`;
     }
+    if (text.startsWith('qXfer:features:read:')) return this.features(text.slice(20));
     switch (text) {
       case 'qAttached': return '1';
       case 'qC': return 'QC1';
@@ -192,6 +213,18 @@ export class GdbStub {
       case 'qOffsets': return 'Text=0;Data=0;Bss=0';
       default: return '';
     }
+  }
+
+  /** qXfer:features:read:ANNEX:OFFSET,LENGTH — from then on the FPRs are 64 bits wide. */
+  private features(arg: string): string {
+    const m = /^([^:]+):([0-9a-fA-F]{1,8}),([0-9a-fA-F]{1,8})$/.exec(arg);
+    if (m === null) return 'E01';
+    if (m[1] !== 'target.xml') return 'E00';
+    const xml = targetXml();
+    const off = parseInt(m[2]!, 16), len = Math.min(parseInt(m[3]!, 16), GDB_PACKET_SIZE - 16);
+    this.wideFprs = true;
+    const part = xml.slice(off, off + len);
+    return (off + len >= xml.length ? 'l' : 'm') + part;
   }
 
   private noAck(): null {
@@ -315,14 +348,24 @@ export class GdbStub {
 
   // ---------------------------------------------------------------- registers
 
-  /** Register n as 8 hex digits (little-endian bytes), or 'xxxxxxxx' if it does not exist. */
+  /** Bytes of register n in the g/p packets. */
+  private regBytes(n: number): number {
+    return n >= GDB_REG_F0 && n < GDB_REG_F0 + 32 ? (this.wideFprs ? GDB_FPR_BYTES_TDESC : GDB_FPR_BYTES) : 4;
+  }
+
+  /** Register n as little-endian hex bytes, 'x's if it is not available, null if it does not exist. */
   private regHex(n: number): string | null {
     const v = this.regValue(n);
     if (v === undefined) return null;
-    return v === null ? 'x'.repeat(8) : le32(v);
+    const bytes = this.regBytes(n);
+    if (v === null) return 'x'.repeat(2 * bytes);
+    if (bytes === 4) return le32(v);
+    // A 64-bit FPR: with FR=0 only the low words are registers; the high half reads 0.
+    const f = this.target.cpu.fpu!;
+    return le32(v) + le32(f.fr ? f.getDHi(n - GDB_REG_F0) : 0);
   }
 
-  /** undefined: no such register; null: not available. */
+  /** undefined: no such register; null: not available. For FPRs, the low word. */
   private regValue(n: number): number | null | undefined {
     const cpu = this.target.cpu;
     if (n < 0 || n >= GDB_NUM_REGS) return undefined;
@@ -338,14 +381,16 @@ export class GdbStub {
     }
     if (!cpu.hasFpu) return null;
     const f = cpu.fpu as FpuView;
-    if (n < 70) return f.getW(n - 38);
+    if (n < 70) return f.getW(n - GDB_REG_F0);
     if (n === 70) return f.fcsrValue?.() ?? f.fcsr ?? null; // with any pending Cause worked out
     return f.fir ?? null;
   }
 
-  private setReg(n: number, v: number): boolean {
+  /** Sets register n from its packet hex (4 or 8 bytes); false when it cannot be written. */
+  private setReg(n: number, hex: string): boolean {
     const cpu = this.target.cpu;
-    if (n < 0 || n >= GDB_NUM_REGS) return false;
+    if (n < 0 || n >= GDB_NUM_REGS || hex.length !== 2 * this.regBytes(n)) return false;
+    const v = fromLe32(hex.slice(0, 8));
     if (n < 32) { if (n !== 0) cpu.gpr[n] = v; return true; }
     switch (n) {
       case 33: cpu.lo = v; return true;
@@ -359,7 +404,12 @@ export class GdbStub {
     }
     if (!cpu.hasFpu) return false;
     const f = cpu.fpu as FpuView;
-    if (n < 70) { f.setW(n - 38, v); return true; }
+    if (n < 70) {
+      const i = n - GDB_REG_F0;
+      if (hex.length === 16 && f.fr) f.setD64(i, v, fromLe32(hex.slice(8)));
+      else f.setW(i, v);
+      return true;
+    }
     if (n === 70 && f.fcsr !== undefined) { f.fcsr = v; return true; }
     return false; // FIR is read-only
   }
@@ -372,10 +422,12 @@ export class GdbStub {
 
   private writeAllRegs(hex: string): string {
     if (hex.length % 8 !== 0 || !/^[0-9a-fA-Fx]*$/.test(hex)) return 'E01';
-    for (let n = 0; n * 8 < hex.length && n < GDB_NUM_REGS; n++) {
-      const h = hex.slice(n * 8, n * 8 + 8);
-      if (h.includes('x')) continue;
-      this.setReg(n, fromLe32(h));
+    let at = 0;
+    for (let n = 0; n < GDB_NUM_REGS && at < hex.length; n++) {
+      const h = hex.slice(at, at + 2 * this.regBytes(n));
+      at += 2 * this.regBytes(n);
+      if (h.includes('x') || h.length !== 2 * this.regBytes(n)) continue;
+      this.setReg(n, h);
     }
     return 'OK';
   }
@@ -386,9 +438,9 @@ export class GdbStub {
   }
 
   private writeReg(arg: string): string {
-    const m = /^([0-9a-fA-F]{1,8})=([0-9a-fA-F]{8})$/.exec(arg);
+    const m = /^([0-9a-fA-F]{1,8})=([0-9a-fA-F]{8}|[0-9a-fA-F]{16})$/.exec(arg);
     if (m === null) return 'E01';
-    return this.setReg(parseInt(m[1]!, 16), fromLe32(m[2]!)) ? 'OK' : 'E01';
+    return this.setReg(parseInt(m[1]!, 16), m[2]!) ? 'OK' : 'E01';
   }
 
   // ---------------------------------------------------------------- memory
