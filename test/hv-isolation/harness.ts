@@ -18,6 +18,8 @@ import { createMachineForImage, HvMachine } from '../../src/machine/hv-machine.t
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 const PREBUILT = join(import.meta.dirname, '../../guests/prebuilt');
 export const CONFIG = join(FIXTURES, 'isolation.file');
+/** isolation.file without VM 3: the two guests alone. */
+export const WITHOUT_HOSTILE_CONFIG = join(FIXTURES, 'without-hostile.file');
 /** isolation.file with a DMA zone and DMA channel registers for the hostile VM. */
 export const DMA_CONFIG = join(FIXTURES, 'isolation-dma.file');
 const HOSTILE = join(FIXTURES, 'hostile.elf');

@@ -4,12 +4,12 @@
  * way per run. Each case must be contained: the hypervisor reports it and stops only that VM,
  * and guest1's and guest2's console bytes and the LED changes are identical, byte for byte and
  * cycle for cycle, to a run where the hostile VM executes WAIT instead of the violating
- * instruction (it only idles). Skipped until guests/prebuilt holds the example guests.
+ * instruction (it only idles), which is itself identical to the two guests running alone. Skipped until guests/prebuilt holds the example guests.
 
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, Case, CONFIG, DMA_CONFIG, GUESTS, hostileElf, HOSTILE_ID, randomHostileElf, run, type Run } from './harness.ts';
+import { buildImage, Case, CONFIG, DMA_CONFIG, GUESTS, hostileElf, HOSTILE_ID, randomHostileElf, run, WITHOUT_HOSTILE_CONFIG, type Run } from './harness.ts';
 
 const haveGuests = Object.values(GUESTS).every((f) => existsSync(f));
 /** Virtual time per run: guest1 prints and toggles LD1 once a second, guest2 every 0.3 s. */
@@ -94,6 +94,16 @@ describe.skipIf(!haveGuests)('a hostile VM next to guest1 and guest2', () => {
     // The addresses below must lie outside the hostile VM's own 4 KB of RAM.
     expect(layout.ram1 + 0x8000 >= layout.own + 0x1000 || layout.ram1 + 0x8000 < layout.own).toBe(true);
     expect(layout.ram2 + 0x100 >= layout.own + 0x1000 || layout.ram2 + 0x100 < layout.own).toBe(true);
+  });
+
+  // The baseline itself: an idling third VM leaves the two guests exactly as they run alone.
+  it('runs the two guests beside an idle third VM exactly as without it', () => {
+    const r = runCase(Case.idle, 0, 0);
+    const alone = run(buildImage(hostileElf(Case.idle, 0, 0, true), WITHOUT_HOSTILE_CONFIG), SECONDS);
+    expect(alone.m.hv.thread(HOSTILE_ID)).toBeNull();
+    expect(r.good.others.length).toBeGreaterThan(100);
+    expect(r.good.others).toEqual(alone.others);
+    expect(r.good.leds).toEqual(alone.leds);
   });
 
   const zero = (): number => 0;
