@@ -4,8 +4,8 @@
  * way per run. Each case must be contained: the hypervisor reports it and stops only that VM,
  * and guest1's and guest2's console bytes and the LED changes are identical, byte for byte and
  * cycle for cycle, to a run where the hostile VM executes WAIT instead of the violating
- * instruction (it only idles), which is itself identical to the two guests running alone. Skipped until guests/prebuilt holds the example guests.
-
+ * instruction (it only idles), which is itself identical to the two guests running alone.
+ * Skipped until guests/prebuilt holds the example guests.
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
