@@ -66,7 +66,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   let atLineStart = true;
   m.console.onText = (s) => {
     out += s;
-    atLineStart = s.endsWith('\n');
+    atLineStart = lineStartAfter(s, atLineStart);
   };
   const stdout = process.stdout;
   const bar = flag(p, 'led-bar') && stdout.isTTY === true && gdbPort === null ? new LedBar(stdout, m.board.leds(), pc.isColorSupported) : null;
@@ -116,7 +116,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     m.console.onText = (s) => {
       out += s;
-      atLineStart = s.endsWith('\n');
+      atLineStart = lineStartAfter(s, atLineStart);
     };
   }
   const stdin = attachStdin(m);
@@ -166,6 +166,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (flag(p, 'stats')) process.stderr.write(JSON.stringify(m.stats(performance.now() - t0)) + '\n');
   if (until !== null) return reason === 'until' ? 0 : 1;
   return 0;
+}
+
+/** Whether console output is at a line start after chunk `s` (guests end lines with "\n\r"). */
+function lineStartAfter(s: string, before: boolean): boolean {
+  const t = s.replace(/\r+$/, '');
+  return t.length === 0 ? before : t.endsWith('\n');
 }
 
 function readImage(file: string): Uint8Array {
