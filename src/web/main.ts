@@ -149,7 +149,9 @@ function drawBoard(s: Session, spec: SystemSpec): void {
 
 function drawStatus(s: Session): void {
   const hv = s.hv;
-  const state = s.paused ? 'paused' : s.speed === Infinity ? 'running flat out' : s.speed === 1 ? 'real time' : `${s.speed}× real time`;
+  const f = s.realTimeFactor;
+  const pace = f === 0 ? '' : ` (${f >= 10 ? f.toFixed(0) : f.toFixed(2)}× real time)`;
+  const state = s.paused ? 'paused' : s.speed === Infinity ? `running flat out${pace}` : f > 0 && f < 0.95 * s.speed ? `behind${pace}` : s.speed === 1 ? 'real time' : `${s.speed}× real time`;
   statusEl.textContent = `${formatTime(s.m.clock.now)} virtual · ${s.mips.toFixed(1)} MIPS · ${state}`;
   const body = $('vms').querySelector('tbody')!;
   if (hv === null) { body.replaceChildren(); return; }

@@ -96,7 +96,7 @@ export class Session {
   /** Virtual seconds per wall second; Infinity runs as fast as the frame budget allows. */
   speed = 1;
   paused = false;
-  private rate = { wall: 0, instructions: 0, mips: 0 };
+  private rate = { wall: 0, instructions: 0, cycles: 0, mips: 0, factor: 0 };
 
   constructor(srec: string, file: string) {
     this.m = createMachineForImage(parseSrec(srec, file), file, { keepConsole: false });
@@ -112,11 +112,11 @@ export class Session {
     const start = now();
     const want = this.speed === Infinity ? Infinity : Math.round((Math.min(wallMs, 250) / 1000) * this.speed * CPU_HZ);
     const end = this.m.clock.now + want;
-    const i0 = this.m.cpu.instret;
+    const i0 = this.m.cpu.instret, c0 = this.m.clock.now;
     while (this.m.clock.now < end && now() - start < budgetMs) {
       this.m.run(Math.min(end - this.m.clock.now, CPU_HZ / 200));
     }
-    this.account(this.m.cpu.instret - i0, wallMs);
+    this.account(this.m.cpu.instret - i0, this.m.clock.now - c0, wallMs);
   }
 
   /** Instructions per elapsed wall second, over the last half second or so (millions). */
@@ -124,17 +124,25 @@ export class Session {
     return this.rate.mips;
   }
 
+  /** Virtual seconds per wall second over the same window (below the speed asked: the host cannot keep up). */
+  get realTimeFactor(): number {
+    return this.rate.factor;
+  }
+
   type(text: string): void {
     this.m.type(new TextEncoder().encode(text));
   }
 
-  private account(instructions: number, wallMs: number): void {
+  private account(instructions: number, cycles: number, wallMs: number): void {
     const r = this.rate;
     r.instructions += instructions;
+    r.cycles += cycles;
     r.wall += wallMs;
     if (r.wall >= 500) {
       r.mips = r.instructions / r.wall / 1000;
+      r.factor = r.cycles / CPU_HZ / (r.wall / 1000);
       r.instructions = 0;
+      r.cycles = 0;
       r.wall = 0;
     }
   }
