@@ -6,7 +6,7 @@
  */
 import { Timer, type Clock } from '../sim/clock.ts';
 import type { AccessSize } from '../mips/bus.ts';
-import type { BusPort, MmioDevice } from './bus.ts';
+import type { BusPort } from './bus.ts';
 import type { IrqLine } from './evic.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -80,7 +80,7 @@ function sizeOf(r: Reg): number {
   return (r.value & 0xffff) === 0 ? DMA_SIZE_ZERO_BYTES : r.value & 0xffff;
 }
 
-export class Dma implements MmioDevice {
+export class Dma {
   readonly regs: RegFile;
   readonly channels: Channel[] = [];
   private readonly dmacon: Reg;
@@ -107,14 +107,6 @@ export class Dma implements MmioDevice {
     rf.add({ off: 0x40, name: 'DCRCDATA' });
     rf.add({ off: 0x50, name: 'DCRCXOR' });
     for (let n = 0; n < DMA_CHANNELS; n++) this.channels.push(this.addChannel(rf, n, irqs[n]!));
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** An interrupt event happened; channels started or aborted by it react. */

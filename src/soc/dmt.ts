@@ -4,8 +4,6 @@
  * DMTCLR inside the window; a wrong step or an expiry is a DMT event, which resets the chip.
  */
 import { CPU_HZ, Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { Devcfg } from './devcfg.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -25,7 +23,7 @@ const STAT_BAD2 = 1 << 6;
 const STAT_EVENT = 1 << 5;
 const STAT_WINOPN = 1 << 0;
 
-export class Dmt implements MmioDevice {
+export class Dmt {
   readonly regs: RegFile;
   onTimeout: (() => void) | null = null;
   private readonly con: Reg;
@@ -54,14 +52,6 @@ export class Dmt implements MmioDevice {
     rf.add({ off: 0x40, name: 'DMTCNT', sci: false, wmask: 0, read: () => this.count() });
     rf.add({ off: 0x60, name: 'DMTPSCNT', sci: false, wmask: 0, read: () => this.limit() });
     rf.add({ off: 0x70, name: 'DMTPSINTV', sci: false, wmask: 0, read: () => this.windowStart() });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   get running(): boolean {

@@ -13,7 +13,7 @@ function setup() {
   evic.irqSink = { irqChanged: () => void notified++ };
   evic.reset();
   notified = 0;
-  return { clock, trace, evic, ...dev(evic), notes: () => notified };
+  return { clock, trace, evic, ...dev(evic.regs), notes: () => notified };
 }
 
 const IFS = (n: number) => 0x40 + 0x10 * n;

@@ -5,9 +5,7 @@
  * and software interrupt outputs back in as IRQ 0/1/2.
  */
 import { Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
 import type { EicPort, IrqSink } from '../mips/eic.ts';
-import type { MmioDevice } from './bus.ts';
 import { IRQ, IRQ_COUNT, irqExists } from './irqs.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -67,7 +65,7 @@ class EvicLine implements IrqLine {
   }
 }
 
-export class Evic implements EicPort, MmioDevice {
+export class Evic implements EicPort {
   ripl = 0;
   offset = 0;
   vector = 0;
@@ -121,14 +119,6 @@ export class Evic implements EicPort, MmioDevice {
       this.off.push(rf.add({ off: 0x540 + 4 * k, name: `OFF${String(k).padStart(3, '0')}`, sci: false,
         wmask: irqExists(k) ? OFF_WMASK : 0, write: changed }));
     }
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** A line for one IRQ, for a peripheral to hold. */

@@ -34,7 +34,7 @@ describe('GPIO ports', () => {
 
   it('resets TRIS to inputs and ANSEL to the analog pins', () => {
     const { ports } = setup('EFM144');
-    const h = dev(port(ports, 'H'));
+    const h = dev(port(ports, 'H').regs);
     expect(h.rd(TRIS)).toBe(0xffff);
     expect(h.rd(ANSEL)).toBe(0x0073);
     expect(h.rd(LAT)).toBe(0);
@@ -43,7 +43,7 @@ describe('GPIO ports', () => {
   it('drives an LED pin the way guest1 does (LATGCLR, TRISGCLR, LATGINV)', () => {
     const { ports } = setup();
     const g = port(ports, 'G');
-    const d = dev(g);
+    const d = dev(g.regs);
     const seen: boolean[] = [];
     ports.addOutputListener((p) => p === g && seen.push(g.drivesHigh(6)));
     d.wr(LAT + CLR, 0x40);
@@ -60,7 +60,7 @@ describe('GPIO ports', () => {
   it('implements SET/CLR/INV on every port register', () => {
     const { ports } = setup();
     const b = port(ports, 'B');
-    const d = dev(b);
+    const d = dev(b.regs);
     for (const r of b.regs.registers) {
       if (r.name.startsWith('PORT')) continue;
       d.wr(r.off, 0);
@@ -77,7 +77,7 @@ describe('GPIO ports', () => {
   it('reads inputs from the board, pulls and ANSEL', () => {
     const { ports } = setup();
     const a = port(ports, 'A');
-    const d = dev(a);
+    const d = dev(a.regs);
     a.drive(5, true);
     expect(d.rd(PORT) & 0x20).toBe(0); // RA5 is analog at reset: digital input off
     d.wr(ANSEL + CLR, 0x20);
@@ -90,7 +90,7 @@ describe('GPIO ports', () => {
 
   it('lets an output beat the board and honours open drain', () => {
     const { ports } = setup();
-    const d = dev(port(ports, 'D'));
+    const d = dev(port(ports, 'D').regs);
     const p = port(ports, 'D');
     d.wr(TRIS + CLR, 1);
     p.drive(0, true);
@@ -104,7 +104,7 @@ describe('GPIO ports', () => {
   it('raises change notification in mismatch mode until PORT is read', () => {
     const { evic, ports } = setup();
     const b = port(ports, 'B');
-    const d = dev(b);
+    const d = dev(b.regs);
     d.wr(ANSEL, 0);
     d.wr(CNCON, 0x8000);
     d.wr(CNEN + SET, 1 << 12);
@@ -113,14 +113,14 @@ describe('GPIO ports', () => {
     expect(evic.flag(119)).toBe(true); // CNB
     d.rd(PORT);
     expect(d.rd(CNSTAT)).toBe(0);
-    evic.write(0x70 + 4, 1 << 23, 4); // IFS3CLR bit 23 = IRQ 119
+    evic.regs.write(0x70 + 4, 1 << 23, 4); // IFS3CLR bit 23 = IRQ 119
     expect(evic.flag(119)).toBe(false);
   });
 
   it('latches edges in edge mode (CNEN rising, CNNE falling)', () => {
     const { evic, ports } = setup();
     const b = port(ports, 'B');
-    const d = dev(b);
+    const d = dev(b.regs);
     d.wr(ANSEL, 0);
     d.wr(CNCON, 0x8800);
     d.wr(CNNE, 1 << 13);
@@ -130,7 +130,7 @@ describe('GPIO ports', () => {
     expect(d.rd(CNF)).toBe(1 << 13);
     expect(evic.flag(119)).toBe(true);
     d.wr(CNF + CLR, 1 << 13);
-    evic.write(0x74, 1 << 23, 4);
+    evic.regs.write(0x74, 1 << 23, 4);
     expect(evic.flag(119)).toBe(false);
   });
 });

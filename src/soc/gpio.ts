@@ -3,8 +3,6 @@
  * CNSTAT, CNNE, CNF, SRCON0/1 per port, pin levels from outputs, pulls and what the board
  * drives, and change-notification interrupts (mismatch and edge modes, IRQ 118 + port index).
  */
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { IrqLine } from './evic.ts';
 import { applyOp, RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -53,7 +51,7 @@ const CNCON_ON = 1 << 15;
 const CNCON_EDGE = 1 << 11;
 const CNCON_WMASK = 0xa800;
 
-export class GpioPort implements MmioDevice {
+export class GpioPort {
   readonly regs: RegFile;
   /** Called after TRIS, LAT or ODC changed (what the chip drives may have changed). */
   onOutput: ((port: GpioPort) => void) | null = null;
@@ -109,14 +107,6 @@ export class GpioPort implements MmioDevice {
 
   get name(): PortName {
     return PORT_NAMES[this.index] as PortName;
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** Current level of every pin of the port. */

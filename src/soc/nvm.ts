@@ -5,8 +5,7 @@
  * operation takes virtual time, then WR clears and the flash-control interrupt (IRQ 167) fires.
  */
 import { Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice, PhysBus } from './bus.ts';
+import type { PhysBus } from './bus.ts';
 import type { IrqLine } from './evic.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -55,7 +54,7 @@ export interface FlashArea {
   off: number;
 }
 
-export class Nvm implements MmioDevice {
+export class Nvm {
   readonly regs: RegFile;
   private readonly con: Reg;
   private readonly addr: Reg;
@@ -90,14 +89,6 @@ export class Nvm implements MmioDevice {
     } });
     // XXX: PFSWAP/BFSWAP and NVMCON2 are held but bank swapping is not modelled.
     rf.add({ off: 0xa0, name: 'NVMCON2', sci: false, wmask: 0xc0 });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   get busy(): boolean {

@@ -4,8 +4,6 @@
  * they define (SYSCLK, PBCLKn, REFCLKOn) for the peripherals. Virtual time stays in 200 MHz
  * core cycles whatever SYSCLK is; only peripheral rates follow the tree.
  */
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { Devcfg } from './devcfg.ts';
 import { field, RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -45,7 +43,7 @@ const REFOCON_ON = 1 << 15;
 const REFOCON_ACTIVE = 1 << 8;
 const REFOCON_DIVSWEN = 1 << 9;
 
-export class Oscillator implements MmioDevice {
+export class Oscillator {
   readonly regs: RegFile;
   /** Called when any clock rate may have changed. */
   private readonly listeners: (() => void)[] = [];
@@ -98,14 +96,6 @@ export class Oscillator implements MmioDevice {
     }
     rf.add({ off: 0x1c0, name: 'SLEWCON', wmask: 0x000f0706 });
     rf.add({ off: 0x1d0, name: 'CLKSTAT', wmask: 0, read: () => this.clkstat() });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   addListener(l: () => void): void {

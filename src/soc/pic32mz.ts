@@ -225,24 +225,25 @@ export class Pic32mz {
     else this.reset(kind);
   }
 
+  /** Devices are reached through their register files (regs.ts): the bus calls them directly. */
   private mapSfr(name: string, base: number, size: number, dev: MmioDevice): void {
     this.bus.map(name, base, size, dev);
     this.sfrRanges.push([base, base + size]);
   }
 
   private mapDevices(): void {
-    this.mapSfr('SYSCFG', SYSCFG_BASE, SYSCFG_SIZE, this.system);
-    this.mapSfr('NVM', NVM_BASE, NVM_SIZE, this.nvm);
-    this.mapSfr('WDT', WDT_BASE, WDT_SIZE, this.wdt);
-    this.mapSfr('DMT', DMT_BASE, DMT_SIZE, this.dmt);
-    this.mapSfr('OSC', OSC_BASE, OSC_SIZE, this.osc);
-    this.mapSfr('PPS', PPS_BASE, PPS_SIZE, this.pps);
-    this.mapSfr('EVIC', EVIC_BASE, EVIC_SIZE, this.evic);
-    this.mapSfr('DMA', DMA_BASE, DMA_SIZE, this.dma);
-    this.uarts.forEach((u, i) => this.mapSfr(`UART${i + 1}`, UART_BASE + UART_STRIDE * i, UART_STRIDE, u));
-    this.timers.forEach((t, i) => this.mapSfr(`TIMER${i + 1}`, TIMER_BASE + TIMER_STRIDE * i, TIMER_STRIDE, t));
-    this.ports.list.forEach((p, i) => p !== null && this.mapSfr(`PORT${p.name}`, GPIO_BASE + GPIO_STRIDE * i, GPIO_STRIDE, p));
-    this.mapSfr('PREFETCH', PREFETCH_BASE, PREFETCH_SIZE, this.prefetch);
+    this.mapSfr('SYSCFG', SYSCFG_BASE, SYSCFG_SIZE, this.system.regs);
+    this.mapSfr('NVM', NVM_BASE, NVM_SIZE, this.nvm.regs);
+    this.mapSfr('WDT', WDT_BASE, WDT_SIZE, this.wdt.regs);
+    this.mapSfr('DMT', DMT_BASE, DMT_SIZE, this.dmt.regs);
+    this.mapSfr('OSC', OSC_BASE, OSC_SIZE, this.osc.regs);
+    this.mapSfr('PPS', PPS_BASE, PPS_SIZE, this.pps.regs);
+    this.mapSfr('EVIC', EVIC_BASE, EVIC_SIZE, this.evic.regs);
+    this.mapSfr('DMA', DMA_BASE, DMA_SIZE, this.dma.regs);
+    this.uarts.forEach((u, i) => this.mapSfr(`UART${i + 1}`, UART_BASE + UART_STRIDE * i, UART_STRIDE, u.regs));
+    this.timers.forEach((t, i) => this.mapSfr(`TIMER${i + 1}`, TIMER_BASE + TIMER_STRIDE * i, TIMER_STRIDE, t.regs));
+    this.ports.list.forEach((p, i) => p !== null && this.mapSfr(`PORT${p.name}`, GPIO_BASE + GPIO_STRIDE * i, GPIO_STRIDE, p.regs));
+    this.mapSfr('PREFETCH', PREFETCH_BASE, PREFETCH_SIZE, this.prefetch.regs);
     this.mapSfr('SBFLAG', SBFLAG_BASE, SBFLAG_SIZE, this.sba.flagRegs);
     this.mapSfr('SBT', SBT_BASE, SBT_STRIDE * SBT_COUNT, this.sba.regs);
     // Everything else in the SFR space reads 0 and ignores writes (and is traced).

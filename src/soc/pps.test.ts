@@ -19,7 +19,7 @@ describe('PPS', () => {
     let lock = locked;
     const p = new Pps((port, pin) => (ports.get(port)?.pins ?? 0) & (1 << pin) ? true : false, () => lock, trace);
     p.reset();
-    return { p, d: dev(p), setLock: (l: boolean) => (lock = l) };
+    return { p, d: dev(p.regs), setLock: (l: boolean) => (lock = l) };
   }
 
   it('decodes the board routings of the spec', () => {
@@ -61,7 +61,7 @@ describe('PPS tables', () => {
   it('routes INT1-4 and the UART inputs through their pin groups', () => {
     const { ports, trace } = setup();
     const p = new Pps((port, pin) => ((ports.get(port)?.pins ?? 0) >>> pin) & 1 ? true : false, () => false, trace);
-    const d = dev(p);
+    const d = dev(p.regs);
     d.wr(0x04, 3); // INT1R = RPD0 (group 4)
     d.wr(0x08, 1); // INT2R = RPG6 (group 3)
     d.wr(0x0c, 13); // INT3R = RPA14 (group 1)

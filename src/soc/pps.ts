@@ -3,8 +3,6 @@
  * RPxnR output selectors, with the four pin groups of the EF family and their codes. The model
  * uses it to answer "what does this pin do" (console pins, LEDs) and to route INT1-4.
  */
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import { PORT_NAMES, type PortName } from './gpio.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -64,7 +62,7 @@ interface OutputSel {
   pin: Pin;
 }
 
-export class Pps implements MmioDevice {
+export class Pps {
   readonly regs: RegFile;
   private readonly inputs = new Map<string, InputSel>();
   /** RPxnR by port index * 16 + pin. */
@@ -95,14 +93,6 @@ export class Pps implements MmioDevice {
       const reg = rf.add({ off: 0x100 + 4 * key(pin), name: `RP${p}R`, sci: false, wmask: 0xf, canWrite, write: changed });
       this.outputs.set(key(pin), { reg, group, pin });
     }
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   reset(): void {

@@ -7,7 +7,7 @@ describe('prefetch', () => {
   it('holds PRECON as tinyVP writes it, with aliases', () => {
     const p = new Prefetch(new SfrTrace());
     p.reset();
-    const d = dev(p);
+    const d = dev(p.regs);
     expect(d.rd(0)).toBe(PRECON_RESET);
     d.wr(0, 0x12); // 2 wait states, instruction prefetch
     expect(d.rd(0)).toBe(0x12);

@@ -3,8 +3,6 @@
  * prefetch do not change timing in the model (one instruction per cycle); the registers only
  * hold their values for firmware that reads them back.
  */
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import { RegFile, type SfrTrace } from './regs.ts';
 
 export const PREFETCH_BASE = 0x1f8e0000;
@@ -12,7 +10,7 @@ export const PREFETCH_SIZE = 0x100;
 /** PRECON after reset: 7 wait states, prefetch off. [unverified] */
 export const PRECON_RESET = 0x00000007;
 
-export class Prefetch implements MmioDevice {
+export class Prefetch {
   readonly regs: RegFile;
 
   constructor(trace: SfrTrace) {
@@ -20,14 +18,6 @@ export class Prefetch implements MmioDevice {
     this.regs.add({ off: 0x00, name: 'PRECON', reset: PRECON_RESET, wmask: 0x04000037 });
     // ECC status: flash never reports errors here.
     this.regs.add({ off: 0x10, name: 'PRESTAT', wmask: 0x0c0000ff });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   reset(): void {

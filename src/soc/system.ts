@@ -3,8 +3,6 @@
  * DEVID, the SYSKEY unlock sequence, PMD1-7 module disables, CFGEBIA/C and CFGPG (bus
  * permission groups for the System Bus Arbiter).
  */
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { Devcfg } from './devcfg.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -33,7 +31,7 @@ const CFGCON_RESET_TDOEN = 1;
 export const PMD_MASKS = [0x00001001, 0x00000003, 0x01ff01ff, 0x000001ff, 0x311f3f3f, 0x10830f01, 0x00500010];
 const CFGPG_WMASK = 0xc3f3f333;
 
-export class SystemConfig implements MmioDevice {
+export class SystemConfig {
   readonly regs: RegFile;
   /** Called after PMDn (1..7) changed, with the new value. */
   onPmd: ((n: number, value: number) => void) | null = null;
@@ -60,14 +58,6 @@ export class SystemConfig implements MmioDevice {
     rf.add({ off: 0xd0, name: 'CFGEBIC', canWrite: () => this.open });
     this.cfgpg = rf.add({ off: 0xe0, name: 'CFGPG', wmask: CFGPG_WMASK, canWrite: () => this.open && !(this.cfgcon.value & CFGCON_PGLOCK),
       write: (r) => this.onCfgpg?.(r.value) });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** True between a complete SYSKEY sequence and the next other SYSKEY write. */

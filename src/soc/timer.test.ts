@@ -16,7 +16,7 @@ function setup() {
   const rates = { pb3: 100e6, sosc: 32768 };
   const timers = createTimers(clock, { pbclk3Hz: () => rates.pb3, soscHz: () => rates.sosc }, (irq) => evic.line(irq), IRQ.TIMER, trace);
   for (const t of timers) t.reset();
-  const t = (n: number) => dev(timers[n - 1]!);
+  const t = (n: number) => dev(timers[n - 1]!.regs);
   const flagAt: Record<number, number[]> = {};
   evic.onEvent = (irq) => (flagAt[irq] ??= []).push(clock.now);
   return { clock, evic, timers, t, rates, flagAt };

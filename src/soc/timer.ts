@@ -4,8 +4,6 @@
  * lazily from virtual time: only the next period match is ever scheduled.
  */
 import { CPU_HZ, Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { IrqLine } from './evic.ts';
 import { applyOp, RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -30,7 +28,7 @@ const PRESCALE_B = [1, 2, 4, 8, 16, 32, 64, 256];
 /** Slack for floating-point tick counts when PBCLK3 does not divide the core clock. */
 const EPS = 1e-9;
 
-export class TimerDevice implements MmioDevice {
+export class TimerDevice {
   readonly regs: RegFile;
   /** The other half of a 2/3, 4/5, 6/7 or 8/9 pair (null for Timer1). */
   partner: TimerDevice | null = null;
@@ -64,14 +62,6 @@ export class TimerDevice implements MmioDevice {
     rf.add({ off: 0x10, name: `TMR${n}`, wmask: 0xffff, raw: true, read: () => this.readTmr(),
       write: (_r, _o, op, data, lanes) => this.writeTmr(applyOp(this.readTmr(), op, data, 0xffff & lanes)) });
     this.pr = rf.add({ off: 0x20, name: `PR${n}`, reset: 0xffff, wmask: 0xffff, write: () => this.prWritten() });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** Current count (the full 32 bits for the even timer of a T32 pair). */

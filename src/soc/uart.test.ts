@@ -19,7 +19,7 @@ function setup(pbHz = 100e6) {
   uart.reset();
   const sent: { byte: number; at: number }[] = [];
   uart.onTx = (byte, at) => sent.push({ byte, at });
-  const d = dev(uart);
+  const d = dev(uart.regs);
   /** The guests' console init (example-guests.md §0.4). */
   const init = (mode = 0x8000) => {
     d.wr(BRG, 53);
@@ -130,7 +130,7 @@ describe('UART transmit', () => {
     wr(STA + SET, 1 << 14); // UTXISEL = 01: everything sent
     wr(TXREG, 1);
     wr(TXREG, 2);
-    evic.write(0x94, 1 << 12, 4); // IFS5CLR U4TX
+    evic.regs.write(0x94, 1 << 12, 4); // IFS5CLR U4TX
     expect(evic.flag(172)).toBe(false);
     advance(clock, 10 * BIT);
     expect(evic.flag(172)).toBe(false); // second byte still shifting
@@ -139,15 +139,15 @@ describe('UART transmit', () => {
 
     wr(STA + CLR, 3 << 14);
     wr(STA + SET, 2 << 14); // UTXISEL = 10: buffer empty
-    evic.write(0x94, 1 << 12, 4);
+    evic.regs.write(0x94, 1 << 12, 4);
     wr(TXREG, 3);
     expect(evic.flag(172)).toBe(true); // went straight to the shift register
-    evic.write(0x94, 1 << 12, 4);
+    evic.regs.write(0x94, 1 << 12, 4);
     expect(evic.flag(172)).toBe(true); // persistent while the condition holds
   });
 
   function wrEvic(e: Evic, off: number, v: number) {
-    e.write(off, v, 4);
+    e.regs.write(off, v, 4);
   }
 
   it('treats TX and RX flags as persistent conditions', () => {
@@ -168,11 +168,11 @@ describe('UART receive', () => {
     expect(uart.receive(0x3d)).toBe(true);
     expect(rd(STA) & 1).toBe(1);
     expect(evic.flag(171)).toBe(true);
-    evic.write(0x94, 0x800, 4); // IFS5CLR: data still there, flag comes back
+    evic.regs.write(0x94, 0x800, 4); // IFS5CLR: data still there, flag comes back
     expect(evic.flag(171)).toBe(true);
     expect(rd(RXREG)).toBe(0x3d);
     expect(rd(STA) & 1).toBe(0);
-    evic.write(0x94, 0x800, 4);
+    evic.regs.write(0x94, 0x800, 4);
     expect(evic.flag(171)).toBe(false);
   });
 

@@ -5,8 +5,6 @@
  * `receive` and `queueInput` feed the RX pin.
  */
 import { CPU_HZ, Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { IrqLine } from './evic.ts';
 import { OP_WRITE, RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -39,7 +37,7 @@ export interface UartIrqs {
   tx: IrqLine;
 }
 
-export class Uart implements MmioDevice {
+export class Uart {
   readonly regs: RegFile;
   /** Called with each byte when its stop bit has been sent, and the cycle it completed. */
   onTx: ((byte: number, cycle: number) => void) | null = null;
@@ -87,14 +85,6 @@ export class Uart implements MmioDevice {
     rf.add({ off: 0x20, name: `U${n}TXREG`, sci: false, raw: true, write: (_r, _o, op, data) => this.txWrite(op, data) });
     rf.add({ off: 0x30, name: `U${n}RXREG`, sci: false, wmask: 0, read: () => this.rxRead() });
     this.brg = rf.add({ off: 0x40, name: `U${n}BRG`, wmask: 0xffff });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** Core cycles one frame takes at the current settings (start + data + parity + stop bits). */

@@ -4,8 +4,6 @@
  * half), optional window mode; a timeout resets the chip.
  */
 import { CPU_HZ, Timer, type Clock } from '../sim/clock.ts';
-import type { AccessSize } from '../mips/bus.ts';
-import type { MmioDevice } from './bus.ts';
 import type { Devcfg } from './devcfg.ts';
 import { RegFile, type Reg, type SfrTrace } from './regs.ts';
 
@@ -21,7 +19,7 @@ const WDTCON_WINEN = 1 << 0;
 /** Fraction of the period at the end during which a clear is allowed, by DEVCFG1.FWDTWINSZ. */
 const WINDOW = [0.75, 0.5, 0.375, 0.25];
 
-export class Wdt implements MmioDevice {
+export class Wdt {
   readonly regs: RegFile;
   /** Called when the watchdog expires or is cleared outside its window. */
   onTimeout: (() => void) | null = null;
@@ -39,14 +37,6 @@ export class Wdt implements MmioDevice {
     this.regs = rf;
     this.con = rf.add({ off: 0x00, name: 'WDTCON', wmask: WDTCON_ON | WDTCON_WINEN,
       read: (r) => this.conValue(r), write: (_r, old, _op, data, lanes) => this.conWritten(old, data, lanes) });
-  }
-
-  read(off: number, size: AccessSize): number {
-    return this.regs.read(off, size);
-  }
-
-  write(off: number, value: number, size: AccessSize): void {
-    this.regs.write(off, value, size);
   }
 
   /** Core cycles from a clear to the timeout. */

@@ -90,7 +90,7 @@ class Run {
 
   /** URXDA of the console UART: a byte is waiting in the receive FIFO. */
   rxWaiting(): boolean {
-    return (this.m.uart.read(0x10, 4) & 1) !== 0;
+    return (this.m.uart.regs.read(0x10, 4) & 1) !== 0;
   }
 
   ramWord(pa: number): number {
