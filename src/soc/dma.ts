@@ -120,9 +120,7 @@ export class Dma {
   }
 
   setPowered(on: boolean): void {
-    if (on === this.regs.powered) return;
-    this.reset();
-    this.regs.powered = on;
+    this.regs.setPowered(on, () => this.reset());
   }
 
   reset(): void {

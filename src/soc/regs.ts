@@ -94,6 +94,16 @@ export class RegFile implements MmioDevice {
     this.slots = new Int32Array(size >>> 2);
   }
 
+  /**
+   * PMD: a module changing power state is reset first (`reset`, the device's own), then reads 0
+   * and ignores writes while off. No change, no reset.
+   */
+  setPowered(on: boolean, reset: () => void): void {
+    if (on === this.powered) return;
+    reset();
+    this.powered = on;
+  }
+
   /** Adds a register; throws on a table mistake (overlap, misalignment), never at run time. */
   add(spec: RegSpec): Reg {
     const sci = spec.sci ?? true;

@@ -89,9 +89,7 @@ export class TimerDevice {
   }
 
   setPowered(on: boolean): void {
-    if (on === this.regs.powered) return;
-    this.reset();
-    this.regs.powered = on;
+    this.regs.setPowered(on, () => this.reset());
   }
 
   reset(): void {

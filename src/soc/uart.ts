@@ -141,9 +141,7 @@ export class Uart {
 
   /** PMD: a disabled UART is reset and its registers read 0. */
   setPowered(on: boolean): void {
-    if (on === this.regs.powered) return;
-    this.reset();
-    this.regs.powered = on;
+    this.regs.setPowered(on, () => this.reset());
   }
 
   reset(): void {
