@@ -10,45 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runFirmware } from '../../src/machine/run.ts';
 import { CPU_HZ } from '../../src/sim/clock.ts';
+import { parseCases, type Cases } from '../util/transcript.ts';
 
 const GROUPS = ['integer', 'branch', 'loadstore', 'muldiv', 'fpu', 'cp0', 'tlb', 'eic'] as const;
 
 /** Virtual time allowed per program (each needs well under 10 ms; the rest passes idle). */
 const RUN_SECONDS = 1;
 
-interface CaseResult {
-  name: string;
-  ok: boolean;
-  line: string;
-}
-
-interface Transcript {
-  cases: CaseResult[];
-  done: { pass: number; fail: number } | null;
-  /** Lines that are neither a case nor the summary (e.g. an unexpected-exception report). */
-  other: string[];
-}
-
-const CASE_RE = /^(ok|FAIL) ([a-z0-9]+)\.(\S+)(?: (.*))?$/;
-const DONE_RE = /^DONE ([a-z0-9]+) pass=(\d+) fail=(\d+)$/;
+type Transcript = Cases;
 
 export function parseTranscript(group: string, text: string): Transcript {
-  const t: Transcript = { cases: [], done: null, other: [] };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const c = CASE_RE.exec(line);
-    if (c !== null && c[2] === group) {
-      t.cases.push({ name: c[3]!, ok: c[1] === 'ok', line });
-      continue;
-    }
-    const d = DONE_RE.exec(line);
-    if (d !== null && d[1] === group) {
-      t.done = { pass: Number(d[2]), fail: Number(d[3]) };
-      continue;
-    }
-    t.other.push(line);
-  }
-  return t;
+  return parseCases(group, text);
 }
 
 interface GuestRun { console: string; reason: string; compiled: number; compileErrors: number }

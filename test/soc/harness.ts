@@ -10,47 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { loadFirmware } from '../../src/image/load.ts';
 import { Machine, type StopReason } from '../../src/machine/machine.ts';
 import { CPU_HZ, Timer } from '../../src/sim/clock.ts';
+import { parseCases, type Cases } from '../util/transcript.ts';
 
-export interface CaseResult {
-  name: string;
-  ok: boolean;
-  line: string;
-}
+export type { CaseResult } from '../util/transcript.ts';
 
-export interface Transcript {
-  cases: CaseResult[];
-  done: { pass: number; fail: number } | null;
+export interface Transcript extends Omit<Cases, 'extra'> {
   /** Host requests the guest made, in order. */
   requests: string[];
-  /** Lines that are none of the above. */
-  other: string[];
 }
 
-const CASE_RE = /^(ok|FAIL) ([a-z0-9]+)\.(\S+)(?: (.*))?$/;
-const DONE_RE = /^DONE ([a-z0-9]+) pass=(\d+) fail=(\d+)$/;
 const REQUEST_RE = /^(PRESS|RELEASE) (\S+) after=(\d+)us$/;
 
 export function parseTranscript(group: string, text: string): Transcript {
-  const t: Transcript = { cases: [], done: null, requests: [], other: [] };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const c = CASE_RE.exec(line);
-    if (c !== null && c[2] === group) {
-      t.cases.push({ name: c[3]!, ok: c[1] === 'ok', line });
-      continue;
-    }
-    const d = DONE_RE.exec(line);
-    if (d !== null && d[1] === group) {
-      t.done = { pass: Number(d[2]), fail: Number(d[3]) };
-      continue;
-    }
-    if (REQUEST_RE.test(line)) {
-      t.requests.push(line);
-      continue;
-    }
-    t.other.push(line);
-  }
-  return t;
+  const { extra, ...t } = parseCases(group, text, (line) => REQUEST_RE.test(line));
+  return { ...t, requests: extra };
 }
 
 export function prebuilt(name: string): string {

@@ -12,46 +12,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runFirmware } from '../../src/machine/run.ts';
 import { CPU_HZ } from '../../src/sim/clock.ts';
+import { parseCases, type Cases } from '../util/transcript.ts';
 
 /** Virtual time allowed (the suite needs about 5 ms; a guest WAIT run natively would sleep to the end). */
 const RUN_SECONDS = 1;
 
-interface CaseResult {
-  name: string;
-  ok: boolean;
-  line: string;
-}
-
-interface Transcript {
-  cases: CaseResult[];
-  done: { pass: number; fail: number } | null;
+interface Transcript extends Omit<Cases, 'extra'> {
   /** `#` lines: the exits of a case that failed. */
   notes: string[];
-  /** Anything else (e.g. an unexpected root exception). */
-  other: string[];
 }
 
-const CASE_RE = /^(ok|FAIL) vz\.(\S+)(?: (.*))?$/;
-const DONE_RE = /^DONE vz pass=(\d+) fail=(\d+)$/;
-
 function parseTranscript(text: string): Transcript {
-  const t: Transcript = { cases: [], done: null, notes: [], other: [] };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const c = CASE_RE.exec(line);
-    if (c !== null) {
-      t.cases.push({ name: c[2]!, ok: c[1] === 'ok', line });
-      continue;
-    }
-    const d = DONE_RE.exec(line);
-    if (d !== null) {
-      t.done = { pass: Number(d[1]), fail: Number(d[2]) };
-      continue;
-    }
-    if (line.startsWith('#')) t.notes.push(line);
-    else t.other.push(line);
-  }
-  return t;
+  const { extra, ...t } = parseCases('vz', text, (line) => line.startsWith('#'));
+  return { ...t, notes: extra };
 }
 
 /** The diagnostics printed for the case a check belongs to (`<case>.<field>`). */
