@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHBCIF, CHCCIF, CHDDIF, CHDHIF, CHERIF, CHSDIF, CHSHIF, CHTAIF, DMA_CYCLES_PER_BYTE } from './dma.ts';
 import { createPic32mz } from './pic32mz.ts';
 import { SYSKEY_1, SYSKEY_2 } from './system.ts';
-import { advance, runUntil } from './test-helpers.ts';
+import { advance, cpuAccess, runUntil } from './test-helpers.ts';
 
 const DMACON = 0x1f811000, DMASTAT = 0x1f811010, DMAADDR = 0x1f811020;
 const CH = (n: number) => 0x1f811060 + 0xc0 * n;
@@ -13,8 +13,7 @@ const IFS4 = 0x1f810080, IEC4 = 0x1f810100;
 
 function soc() {
   const s = createPic32mz();
-  const rd = (pa: number) => s.bus.load('cpu', pa, 4)!;
-  const wr = (pa: number, v: number) => void s.bus.store('cpu', pa, 4, v >>> 0);
+  const { rd, wr } = cpuAccess(s);
   const ram = s.bus.mem.u8; // RAM is at host offset 0
   return { s, rd, wr, ram };
 }

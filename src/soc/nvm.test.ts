@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FLASH_PAGE_BYTES, FLASH_ROW_BYTES, NVM_KEY1, NVM_KEY2, NVM_PAGE_ERASE_CYCLES, NVM_WORD_CYCLES } from './nvm.ts';
 import { createPic32mz } from './pic32mz.ts';
-import { advance, runUntil } from './test-helpers.ts';
+import { advance, cpuAccess, runUntil } from './test-helpers.ts';
 
 const NVMCON = 0x1f800600, NVMKEY = 0x1f800610, NVMADDR = 0x1f800620, NVMDATA0 = 0x1f800630, NVMSRCADDR = 0x1f800670,
   NVMBWP = 0x1f800690;
 
 function soc() {
   const s = createPic32mz();
-  const rd = (pa: number) => s.bus.load('cpu', pa, 4)!;
-  const wr = (pa: number, v: number) => void s.bus.store('cpu', pa, 4, v >>> 0);
+  const { rd, wr } = cpuAccess(s);
   /** The FRM sequence: NVMCON = WREN | op, unlock, NVMCONSET = WR. */
   const run = (op: number, unlock = true) => {
     wr(NVMCON, 0x4000 | op);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPic32mz } from './pic32mz.ts';
 import { SYSKEY_1, SYSKEY_2 } from './system.ts';
-import { advance } from './test-helpers.ts';
+import { advance, cpuAccess } from './test-helpers.ts';
 
 const SYSKEY = 0x1f800030, PB2DIV = 0x1f801310, OSCCON = 0x1f801200, RCON = 0x1f801240, RSWRST = 0x1f801250,
   U4BRG = 0x1f822640, U4STA = 0x1f822610, U4MODE = 0x1f822600, U4TXREG = 0x1f822620, SPLLCON = 0x1f801220,
@@ -9,14 +9,7 @@ const SYSKEY = 0x1f800030, PB2DIV = 0x1f801310, OSCCON = 0x1f801200, RCON = 0x1f
 
 function soc() {
   const s = createPic32mz();
-  const rd = (pa: number, size: 1 | 2 | 4 = 4) => s.bus.load('cpu', pa, size)!;
-  const wr = (pa: number, v: number, size: 1 | 2 | 4 = 4) => void s.bus.store('cpu', pa, size, v >>> 0);
-  const unlock = () => {
-    wr(SYSKEY, 0);
-    wr(SYSKEY, SYSKEY_1);
-    wr(SYSKEY, SYSKEY_2);
-  };
-  return { s, rd, wr, unlock };
+  return { s, ...cpuAccess(s) };
 }
 
 describe('clock tree', () => {

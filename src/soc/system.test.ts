@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createPic32mz } from './pic32mz.ts';
-import { SYSKEY_1, SYSKEY_2 } from './system.ts';
+import { SYSKEY_1 } from './system.ts';
+import { cpuAccess } from './test-helpers.ts';
 
 const CFGCON = 0x1f800000, DEVID = 0x1f800020, SYSKEY = 0x1f800030, PMD5 = 0x1f800080, PMD7 = 0x1f8000a0,
   CFGPG = 0x1f8000e0, PB2DIV = 0x1f801310, U4BRG = 0x1f822640, U4STA = 0x1f822610;
 
 function soc() {
   const s = createPic32mz();
-  const rd = (pa: number, size: 1 | 2 | 4 = 4) => s.bus.load('cpu', pa, size)!;
-  const wr = (pa: number, v: number, size: 1 | 2 | 4 = 4) => void s.bus.store('cpu', pa, size, v >>> 0);
-  const unlock = () => {
-    wr(SYSKEY, 0);
-    wr(SYSKEY, SYSKEY_1);
-    wr(SYSKEY, SYSKEY_2);
-  };
-  return { s, rd, wr, unlock };
+  return { s, ...cpuAccess(s) };
 }
 
 describe('system configuration', () => {
