@@ -80,10 +80,7 @@ export function excursionExit(hv: Hypervisor, code: number): void {
     eretTo(hv, hv.current);
     return;
   }
-  if ((code === EXC.TLBL || code === EXC.TLBS) && hv.root.info?.tree) {
-    // The ERET page is not in the TLB: refill from VM0's tree (RID = the excursion GuestID).
-    if (refill(hv, hv.root, hv.root.info.tree, cpu.mfc0(C0.BADVADDR)) === 'valid') { cpu.eret(); return; }
-  }
+  // The ERET page is the wired entry 0, so nothing else can happen here.
   hypervisorPanic(hv, `LL-bit excursion failed: exception ${code}, gcause ${gexc}\n`);
 }
 
