@@ -67,3 +67,22 @@ export function afterBoot(text: string): string {
 export function count(s: string, ch: string): number {
   return s.split(ch).length - 1;
 }
+
+export interface ModeRun {
+  /** The whole console transcript (\r removed). */
+  text: string;
+  /** LED changes, `name=0|1@cycle`. */
+  leds: string[];
+  instret: number;
+}
+
+/** Boots `srec` interpreted, compiled when hot and compiled eagerly, and runs each for `seconds`. */
+export function runInEveryJitMode(srec: string, file: string, seconds: number): [interpreted: ModeRun, compiled: ModeRun, eager: ModeRun] {
+  const one = (jit: boolean | 'eager'): ModeRun => {
+    const m = createMachineForImage(parseSrec(srec, file), file, { jit });
+    const leds: string[] = [];
+    m.board.onLed = (name, on, cycle) => leds.push(`${name}=${on ? 1 : 0}@${cycle}`);
+    return { text: runFor(m, seconds), leds, instret: m.cpu.instret };
+  };
+  return [one(false), one(true), one('eager')];
+}

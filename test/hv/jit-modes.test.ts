@@ -8,9 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSrec } from '../../src/image/srec.ts';
-import { createMachineForImage } from '../../src/machine/hv-machine.ts';
-import { buildConfig, PREBUILT, ROOT, runFor } from './helpers.ts';
+import { buildConfig, PREBUILT, ROOT, runInEveryJitMode } from './helpers.ts';
 
 /** Example directory, board, virtual seconds (the thread example has a root thread that never waits). */
 const CASES: [string, string, number][] = [
@@ -26,12 +24,7 @@ describe.skipIf(!haveGuests)('interpreted, compiled and eagerly compiled guests'
   for (const [dir, board, seconds] of CASES) {
     it(`${dir}: ${seconds} s of virtual time with the same output in every mode`, () => {
       const srec = buildConfig(join(ROOT, 'examples', dir, 'config.file'), board).srec;
-      const runs = ([false, true, 'eager'] as const).map((jit) => {
-        const m = createMachineForImage(parseSrec(srec, `${dir}.srec`), `${dir}.srec`, { jit });
-        const leds: string[] = [];
-        m.board.onLed = (name, on, cycle) => leds.push(`${name}=${on ? 1 : 0}@${cycle}`);
-        return { text: runFor(m, seconds), leds, instret: m.cpu.instret };
-      });
+      const runs = runInEveryJitMode(srec, `${dir}.srec`, seconds);
       const [interp] = runs;
       expect(interp!.text).not.toContain('PANIC');
       expect(interp!.leds.length).toBeGreaterThan(0);

@@ -7,9 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSrec } from '../../src/image/srec.ts';
-import { createMachineForImage } from '../../src/machine/hv-machine.ts';
-import { afterBoot, bootHv, buildConfig, count, GUEST1, GUEST2, haveExampleGuests, REFERENCE, runFor } from './helpers.ts';
+import { afterBoot, bootHv, buildConfig, count, GUEST1, GUEST2, haveExampleGuests, REFERENCE, runFor, runInEveryJitMode } from './helpers.ts';
 
 let srec = '';
 
@@ -32,13 +30,7 @@ describe.skipIf(!haveExampleGuests)('reference configuration with guest1 and gue
   });
 
   it('runs a minute of virtual time alike under the interpreter, the block compiler and eager compilation', () => {
-    const runs = (['interpreted', 'compiled', 'eager'] as const).map((mode) => {
-      const jit = mode === 'interpreted' ? false : mode === 'compiled' ? true : 'eager';
-      const m = createMachineForImage(parseSrec(srec, 'reference.srec'), 'reference.srec', { jit });
-      const leds: string[] = [];
-      m.board.onLed = (name, on, cycle) => leds.push(`${name}=${on ? 1 : 0}@${cycle}`);
-      return { text: afterBoot(runFor(m, 60.5)), leds };
-    });
+    const runs = runInEveryJitMode(srec, 'reference.srec', 60.5).map((r) => ({ ...r, text: afterBoot(r.text) }));
     const [interp] = runs;
     expect(count(interp!.text, '#')).toBe(60);
     expect(interp!.text).not.toContain('PANIC');
