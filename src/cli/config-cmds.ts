@@ -112,7 +112,7 @@ function printWarnings(ws: Warning[]): void {
 function loadBoard(arg: string | true | undefined): TextFile & { name: string } {
   if (typeof arg !== 'string') throw new UserError(`--board is required (a bundled board: ${Object.keys(BUNDLED_BOARDS).join(', ')}, or a board file)`);
   const name = bundledBoardName(arg);
-  if (name && !existsSync(arg)) return { ...bundledBoard(name), name };
+  if (name && !existsSync(arg)) return bundledBoard(name);
   return { text: readText(arg, 'board file'), file: arg, name: basename(arg) };
 }
 

@@ -68,11 +68,11 @@ export function bundledBoardName(arg: string): string | null {
   return null;
 }
 
-/** Text and display path of a bundled board. */
-export function bundledBoard(name: string): { text: string; file: string } {
+/** Text, display path and name of a bundled board: the `board` input of a build. */
+export function bundledBoard(name: string): { text: string; file: string; name: string } {
   const text = BUNDLED_BOARDS[name];
   if (text === undefined) throw new UserError(`unknown board '${name}'`);
-  return { text, file: `boards/${name}` };
+  return { text, file: `boards/${name}`, name };
 }
 
 /** Parses and checks a board file. */

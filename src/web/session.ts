@@ -86,7 +86,7 @@ export async function buildExample(spec: SystemSpec, read: SiteReader, opts: Bui
   }
   const name = bundledBoardName(spec.board);
   if (name === null) throw new Error(`no bundled board '${spec.board}'`);
-  const r = buildSystem({ config, lib: { text: BUNDLED_DEVICE_LIB, file: 'device.lib (bundled)' }, board: { ...bundledBoard(name), name }, guests });
+  const r = buildSystem({ config, lib: { text: BUNDLED_DEVICE_LIB, file: 'device.lib (bundled)' }, board: bundledBoard(name), guests });
   return { srec: r.srec, text: config.text, warnings: r.warnings.map(formatWarning) };
 }
 

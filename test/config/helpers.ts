@@ -62,7 +62,7 @@ export function build(config: string, opts: BuildOpts = {}): BuildResult {
     else guests.set(g.path, { kind: g.kind, file: g.path, bytes: guestElf() });
   }
   const boardName = bundledBoardName(opts.board ?? 'wifire')!;
-  const board = opts.boardText !== undefined ? { text: opts.boardText, file: 'test.board', name: 'test.board' } : { ...bundledBoard(boardName), name: boardName };
+  const board = opts.boardText !== undefined ? { text: opts.boardText, file: 'test.board', name: 'test.board' } : bundledBoard(boardName);
   return buildSystem({ config: cfg, lib: { text: opts.lib ?? BUNDLED_DEVICE_LIB, file: 'device.lib' }, board, guests });
 }
 

@@ -331,7 +331,7 @@ describe('the ELFs as tinyVP VMs (what the configuration tool reads)', () => {
     const res = buildSystem({
       config,
       lib: { text: readFileSync(join(REF, 'device.lib'), 'utf8'), file: 'device.lib' },
-      board: { ...bundledBoard(name), name },
+      board: bundledBoard(name),
       guests,
     });
     const vms = res.model.vms.filter((v) => v.kind === 'vm');

@@ -63,7 +63,7 @@ export function buildImage(hostile: Uint8Array, configPath = CONFIG): string {
     else inputs.set(g.path, { kind: g.kind, file: GUESTS[g.path]!, bytes: new Uint8Array(readFileSync(GUESTS[g.path]!)) });
   }
   const name = bundledBoardName('wifire')!;
-  return buildSystem({ config, lib: { text: BUNDLED_DEVICE_LIB, file: 'device.lib' }, board: { ...bundledBoard(name), name }, guests: inputs }).srec;
+  return buildSystem({ config, lib: { text: BUNDLED_DEVICE_LIB, file: 'device.lib' }, board: bundledBoard(name), guests: inputs }).srec;
 }
 
 export interface Run {

@@ -36,7 +36,7 @@ export function buildConfig(configPath: string, board = 'wifire', guests: Record
     const file = guests[g.path] ?? join(dirname(configPath), g.path);
     inputs.set(g.path, { kind: g.kind, file, bytes: new Uint8Array(readFileSync(file)) });
   }
-  return buildSystem({ config, lib, board: { ...bundledBoard(name), name }, guests: inputs });
+  return buildSystem({ config, lib, board: bundledBoard(name), guests: inputs });
 }
 
 /** Boots an S-record image on the machine `createMachineForImage` picks. */
